@@ -1,0 +1,42 @@
+#include "daemon/app.h"
+
+#include <ostream>
+
+#include "daemon/config_file.h"
+#include "model/graph_export.h"
+
+namespace greenlight::daemon {
+
+namespace {
+
+// Prints every error as FILE:LINE:COL: error: message (validate writes to stderr).
+bool report(const model::LoadResult& r, std::ostream& err) {
+  for (const auto& e : r.errors) err << model::format(e) << '\n';
+  if (!r.ok()) err << r.errors.size() << (r.errors.size() == 1 ? " error" : " errors") << '\n';
+  return r.ok();
+}
+
+}  // namespace
+
+int validate_command(const std::string& path, std::ostream& out, std::ostream& err) {
+  const model::LoadResult r = load_file(path);
+  if (!report(r, err)) return kExitInvalid;
+  const model::Model& m = *r.model;
+  out << path << ": ok: " << m.components.size() << " components, " << m.signals.size() << " signals, "
+      << m.flows.size() << " flows, " << m.graph.edge_count() << " dependencies\n";
+  return kExitOk;
+}
+
+int graph_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err) {
+  const auto f = model::parse_graph_format(format);
+  if (!f) {
+    err << "greenlight graph: unknown format \"" << format << "\" (use dot, json or mermaid)\n";
+    return kExitInvalid;
+  }
+  const model::LoadResult r = load_file(path);
+  if (!report(r, err)) return kExitInvalid;
+  out << model::export_graph(*r.model, nullptr, *f);
+  return kExitOk;
+}
+
+}  // namespace greenlight::daemon

@@ -1,0 +1,19 @@
+#pragma once
+
+// The composition root: one function per command of SPEC section 4. main.cpp parses the
+// command line and calls these; tests call them too.
+
+#include <iosfwd>
+#include <string>
+
+namespace greenlight::daemon {
+
+// Exit codes (SPEC 4): validate 0 valid / 2 invalid; check 0 green, 1 yellow, 2 red,
+// 3 unknown (the Nagios plugin convention).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInvalid = 2;
+
+int validate_command(const std::string& path, std::ostream& out, std::ostream& err);
+int graph_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err);
+
+}  // namespace greenlight::daemon

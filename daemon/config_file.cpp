@@ -1,0 +1,20 @@
+#include "daemon/config_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace greenlight::daemon {
+
+model::LoadResult load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return {nullptr, {{path, 0, 0, std::string("cannot read the file: ") + std::strerror(errno)}}};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return model::load(text.str(), path);
+}
+
+}  // namespace greenlight::daemon

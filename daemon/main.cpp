@@ -1,0 +1,37 @@
+// greenlight: the command line (SPEC section 4). Only argument parsing lives here.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "daemon/app.h"
+
+int main(int argc, char** argv) {
+  using namespace greenlight::daemon;
+  CLI::App app{"greenlight: health-model monitoring daemon"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("greenlight ") + GREENLIGHT_VERSION);
+
+  std::string file;
+  std::string format = "dot";
+
+  auto* validate = app.add_subcommand("validate", "Check a model file; print every error as FILE:LINE:COL");
+  validate->add_option("FILE", file, "model file (TOML)")->required();
+
+  auto* graph = app.add_subcommand("graph", "Print the model as a graph");
+  graph->add_option("FILE", file, "model file (TOML)")->required();
+  graph->add_option("--format", format, "dot, json or mermaid")
+      ->check(CLI::IsMember({"dot", "json", "mermaid"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors exit 64 (EX_USAGE) so they are never mistaken for a health state.
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 64;
+  }
+
+  if (*validate) return validate_command(file, std::cout, std::cerr);
+  if (*graph) return graph_command(file, format, std::cout, std::cerr);
+  return 64;
+}

@@ -1,0 +1,259 @@
+#pragma once
+
+// The immutable health model built by model::load(): components with their signals, flows,
+// the dependency graph, and the daemon / alerting / action configuration (SPEC section 5).
+// A Model is built once and then only read; share it as std::shared_ptr<const Model>.
+
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "model/graph.h"
+#include "model/types.h"
+
+namespace greenlight::model {
+
+using Labels = std::map<std::string, std::string>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// ---- signals -------------------------------------------------------------------------
+
+enum class ProbeKind : std::uint8_t { Http, Tcp, Exec, Tls, Heartbeat, FileAge, Prometheus, Scrape };
+std::string_view to_string(ProbeKind k);
+std::optional<ProbeKind> parse_probe_kind(std::string_view s);
+
+struct HttpSpec {
+  std::string url;
+  std::string method = "GET";
+  Headers headers;
+  std::string body;
+  std::vector<int> expect_status;  // empty: any 2xx
+  std::string expect_body;         // ECMAScript regex searched in the body; empty: none
+  std::string ca_file;             // absolute after load
+  bool tls_verify = true;
+};
+struct TcpSpec {
+  std::string target;  // host:port
+};
+struct ExecSpec {
+  std::vector<std::string> command;  // argv; argv[0] resolved against the config's directory
+};
+struct TlsSpec {
+  std::string target;       // host:port
+  std::string server_name;  // SNI and name to verify; default: the host of target
+  std::string ca_file;
+};
+struct HeartbeatSpec {};
+struct FileAgeSpec {
+  std::string path;  // absolute after load
+};
+struct PromQuerySpec {
+  std::string url;  // Prometheus base URL
+  std::string query;
+};
+struct ScrapeSpec {
+  std::string url;  // a /metrics endpoint
+  std::string metric;
+  Labels labels;  // exact-match label matchers
+};
+using ProbeSpec = std::variant<HttpSpec, TcpSpec, ExecSpec, TlsSpec, HeartbeatSpec, FileAgeSpec,
+                               PromQuerySpec, ScrapeSpec>;
+
+// Maps a signal's value to a state. `above` thresholds trigger when value > threshold,
+// `below` ones when value < threshold.
+struct Thresholds {
+  std::optional<double> yellow_above, red_above, yellow_below, red_below;
+  bool empty() const { return !yellow_above && !red_above && !yellow_below && !red_below; }
+};
+
+struct Signal {
+  std::string id;
+  ComponentIndex component = kNoIndex;
+  ProbeKind kind = ProbeKind::Http;
+  ProbeSpec spec;
+  Duration interval{10'000};
+  Duration timeout{10'000};
+  Duration stale_after{30'000};  // no result for this long: unknown
+  int failures = 1;              // consecutive bad runs before a worse state
+  int successes = 1;             // consecutive good runs before a better state
+  Thresholds thresholds;         // for heartbeat and file_age, *_after are folded in (seconds)
+  std::string description;
+};
+
+// ---- components and flows ------------------------------------------------------------
+
+// A count or a percentage of a redundancy group's members ("2" or "50%").
+struct Quota {
+  bool percent = false;
+  std::uint32_t value = 0;
+  // The member count this quota requires out of `members` (percentages round up).
+  std::uint32_t resolve(std::uint32_t members) const {
+    return percent ? static_cast<std::uint32_t>((static_cast<std::uint64_t>(members) * value + 99) / 100)
+                   : value;
+  }
+};
+
+struct Dependency {
+  ComponentIndex component = kNoIndex;
+  Impact impact = Impact::Critical;
+};
+
+struct Component {
+  std::string id;
+  std::string name;  // defaults to id
+  std::string description, runbook, owner;
+  Criticality criticality = Criticality::Medium;  // used for component alerts
+  bool alert = false;
+  Labels labels;
+  SignalIndex first_signal = 0;  // signals are model.signals[first_signal, first_signal+signal_count)
+  std::uint32_t signal_count = 0;
+  std::vector<Dependency> depends_on;
+  std::vector<ComponentIndex> members;  // non-empty: a redundancy group
+  std::optional<Quota> healthy_min;     // default: all members
+  std::optional<Quota> available_min;   // default: 1
+  bool is_group() const { return !members.empty(); }
+};
+
+struct FlowStep {
+  ComponentIndex component = kNoIndex;
+  Impact impact = Impact::Critical;
+};
+
+struct Flow {
+  std::string id;
+  std::string name;
+  std::string description, runbook, owner;
+  FlowKind kind = FlowKind::User;
+  Criticality criticality = Criticality::Medium;
+  std::vector<FlowStep> steps;
+  std::optional<Duration> alert_after;
+  Labels labels;
+};
+
+// ---- daemon, alerting, actions -------------------------------------------------------
+
+struct DaemonConfig {
+  std::string listen = "127.0.0.1:9750";
+  std::string state_dir = "state";  // absolute after load (relative to the config's directory)
+  Duration interval{10'000};
+  std::string auth_token_file;  // empty: no auth
+  std::string external_url;     // base of dashboard links in alerts; default http://LISTEN/
+  std::string log_level = "info";
+};
+
+enum class Severity : std::uint8_t { None, Info, Warning, Error, Critical };
+std::string_view to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view s);
+
+// Severity of an alert for (criticality, state). SPEC 2 defaults; [alerting.severity] overrides.
+struct SeverityMatrix {
+  Severity at[3][kHealthCount]{};  // [Criticality][Health]
+  SeverityMatrix();
+  Severity of(Criticality c, Health h) const {
+    return at[static_cast<int>(c)][static_cast<int>(h)];
+  }
+};
+
+struct FlappingPolicy {
+  int max_changes = 6;          // more state changes than this within `window`: flapping
+  Duration window{600'000};
+};
+
+enum class ReceiverType : std::uint8_t { Webhook, Alertmanager, PagerDuty, Slack };
+std::string_view to_string(ReceiverType t);
+
+// A secret is never stored in the model: only where to read it from.
+struct SecretRef {
+  std::string file;  // absolute after load
+  std::string env;
+  bool empty() const { return file.empty() && env.empty(); }
+};
+
+struct Receiver {
+  std::string name;
+  ReceiverType type = ReceiverType::Webhook;
+  std::string url;      // webhook, alertmanager (base URL), pagerduty (optional), slack (plain)
+  SecretRef secret;     // webhook signing secret, pagerduty routing key, slack URL
+  Headers headers;      // webhook only
+  Duration timeout{10'000};
+};
+
+struct LabelRegex {
+  std::string label;
+  std::string pattern;
+  std::regex re;
+};
+
+struct Route {
+  std::string receiver;  // empty: inherit the parent's
+  Labels match;
+  std::vector<LabelRegex> match_re;  // anchored, as Alertmanager's
+  Severity min_severity = Severity::Info;
+  std::vector<std::string> group_by;
+  Duration group_wait{0};
+  Duration group_interval{300'000};
+  Duration repeat_interval{4 * 3'600'000};
+  bool continue_matching = false;  // TOML key `continue`
+  std::vector<Route> routes;
+};
+
+struct SilenceConfig {
+  Labels match;
+  TimePoint starts_at{};
+  TimePoint ends_at{};
+  std::string author, comment;
+};
+
+struct AlertingConfig {
+  SeverityMatrix severity;
+  FlappingPolicy flapping;
+  std::vector<Receiver> receivers;
+  std::vector<Route> routes;
+  std::vector<SilenceConfig> silences;
+};
+
+struct Action {
+  std::string name;
+  ComponentIndex component = kNoIndex;  // exactly one of component / flow is set
+  FlowIndex flow = kNoIndex;
+  Health state = Health::Red;
+  Duration for_duration{0};
+  std::vector<std::string> run;  // argv, no shell
+  std::string url;               // POST a JSON description of the trigger
+  Duration timeout{30'000};
+  Duration cooldown{300'000};
+  int max_attempts = 3;
+  Duration window{3'600'000};
+  bool during_silence = false;
+};
+
+// ---- the model -----------------------------------------------------------------------
+
+struct Model {
+  std::string source_path;  // the file it was loaded from, as given
+  DaemonConfig daemon;
+  std::vector<Component> components;
+  std::vector<Signal> signals;
+  std::vector<Flow> flows;
+  AlertingConfig alerting;
+  std::vector<Action> actions;
+  Graph graph;  // edges component -> dependency (and group -> member)
+
+  // Flows that have the component as a step, for incremental propagation.
+  std::vector<std::vector<FlowIndex>> flows_of_component;
+
+  std::optional<ComponentIndex> find_component(std::string_view id) const;
+  std::optional<FlowIndex> find_flow(std::string_view id) const;
+  // `component/signal` lookup, as used by the heartbeat endpoint.
+  std::optional<SignalIndex> find_signal(std::string_view component, std::string_view signal) const;
+
+  std::unordered_map<std::string, ComponentIndex> component_index;
+  std::unordered_map<std::string, FlowIndex> flow_index;
+};
+
+}  // namespace greenlight::model

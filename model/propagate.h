@@ -1,0 +1,114 @@
+#pragma once
+
+// Component, flow and overall states (SPEC 1): worst of a component's own signals (or its
+// redundancy group rule), combined with its dependencies after impact; flows are the worst
+// of their steps after impact; overall is the worst of the high-criticality flows.
+//
+// Propagation is incremental: propagate() recomputes only what depends, directly or
+// transitively, on the seeds it is given, in topological order, and stops where a
+// recomputed state did not change. It returns exactly the states that changed, which is
+// what alerting and the dashboards consume. Pure: `now` is a parameter, nothing is logged.
+//
+// Worked example (the seed's shop): recommendations goes red. The front end depends on it
+// with impact "degrading", so the front end becomes yellow (reason: depends on
+// "recommendations" (degrading), which is red); flows that pass the front end become
+// yellow; check out, whose steps do not include recommendations, is recomputed only if
+// one of its steps changed, and stays green otherwise.
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "model/evaluate.h"
+#include "model/model.h"
+
+namespace greenlight::model {
+
+// Why a node has its state, compactly; describe() renders it against the model.
+enum class ReasonKind : std::uint8_t {
+  None,        // not evaluated yet
+  NoSignals,   // nothing to decide on: no signals, members or dependencies (unknown), or
+               // only dependencies, all green
+  Signals,     // own signals all green
+  Signal,      // own signal `ref` (a SignalIndex) decided
+  Dependency,  // dependency number `ref` (index into Graph::dependencies(v)) decided
+  Group,       // the redundancy group rule over its members decided
+  Steps,       // flow: all steps green
+  Step,        // flow: step number `ref` decided
+  Flows,       // overall: all (high-criticality) flows green, or none defined
+  Flow,        // overall: flow `ref` decided
+};
+
+struct Reason {
+  ReasonKind kind = ReasonKind::None;
+  std::uint32_t ref = kNoIndex;
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+
+struct NodeState {
+  Health state = Health::Unknown;
+  Reason reason;
+  TimePoint since{};
+};
+
+// All mutable evaluation state for one Model. Owned by one thread (the core).
+struct HealthState {
+  std::vector<SignalState> signals;
+  std::vector<NodeState> components;
+  std::vector<NodeState> flows;
+  NodeState overall;
+
+  // Everything unknown since `now`, nothing evaluated; call evaluate_all() next.
+  static HealthState initial(const Model& m, TimePoint now);
+
+  // Scratch space reused by propagate(): one flag per component and flow.
+  std::vector<std::uint8_t> queued_components;
+  std::vector<std::uint8_t> queued_flows;
+};
+
+struct StateChange {
+  std::uint32_t index = 0;  // ComponentIndex or FlowIndex
+  Health from = Health::Unknown;
+  Health to = Health::Unknown;
+};
+
+// The states that changed in one evaluation, in evaluation order (dependencies first).
+struct Changes {
+  std::vector<StateChange> signals;
+  std::vector<StateChange> components;
+  std::vector<StateChange> flows;
+  std::optional<StateChange> overall;
+  bool empty() const { return signals.empty() && components.empty() && flows.empty() && !overall; }
+};
+
+// Recomputes every component, flow and the overall state.
+Changes evaluate_all(const Model& m, HealthState& st, TimePoint now);
+
+// Recomputes the seeds (components whose own inputs changed) and what depends on them.
+Changes propagate(const Model& m, HealthState& st, std::span<const ComponentIndex> seeds, TimePoint now);
+
+// Steps one signal with a probe outcome and propagates if its state changed.
+Changes apply_result(const Model& m, HealthState& st, SignalIndex signal, const ProbeOutcome& outcome,
+                     TimePoint now, Tolerance tolerance = Tolerance::Apply);
+
+// Turns every signal without a result for its stale_after into unknown, and propagates.
+Changes expire_stale(const Model& m, HealthState& st, TimePoint now);
+
+// The deepest components whose own signals explain a state (SPEC 1, "Root causes").
+struct RootCause {
+  ComponentIndex component = kNoIndex;
+  SignalIndex signal = kNoIndex;  // kNoIndex: the component has no signal to blame (e.g. none)
+  Health state = Health::Unknown;
+};
+std::vector<RootCause> root_causes_of_component(const Model& m, const HealthState& st, ComponentIndex c);
+std::vector<RootCause> root_causes_of_flow(const Model& m, const HealthState& st, FlowIndex f);
+std::vector<RootCause> root_causes_overall(const Model& m, const HealthState& st);
+
+// Human reasons: `depends on "db" (critical), which is red`.
+std::string describe_component(const Model& m, const HealthState& st, ComponentIndex c);
+std::string describe_flow(const Model& m, const HealthState& st, FlowIndex f);
+std::string describe_overall(const Model& m, const HealthState& st);
+// `db/tcp: connection refused`.
+std::string describe_root_cause(const Model& m, const HealthState& st, const RootCause& rc);
+
+}  // namespace greenlight::model
