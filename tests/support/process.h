@@ -1,0 +1,21 @@
+#pragma once
+
+// Runs a program (argv, no shell) and captures its exit code and output: for tests that
+// start the real greenlight binary.
+
+#include <string>
+#include <vector>
+
+namespace greenlight::test {
+
+struct ProcessResult {
+  int exit_code = -1;  // the exit status, or 128 + signal
+  std::string out;
+  std::string err;
+};
+
+// Waits for the program to finish. Reads stdout and stderr concurrently (poll) so that a
+// chatty program cannot dead-lock on a full pipe.
+ProcessResult run_process(const std::vector<std::string>& argv);
+
+}  // namespace greenlight::test
