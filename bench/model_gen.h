@@ -6,7 +6,9 @@
 // is ~10 dependencies per component; 80% critical, 15% degrading, 5% informational.
 // Every component has one tcp signal; one flow per 100 components over the top layer.
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <random>
 #include <string>
 
