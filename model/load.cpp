@@ -94,7 +94,7 @@ class TableReader {
 
   // Marks `key` as known and returns its node, or null when absent.
   const toml::node* node(std::string_view key) {
-    known_.push_back(key);
+    known_.emplace_back(key);
     return table_.get(key);
   }
   const toml::node* required(std::string_view key);
@@ -120,7 +120,7 @@ class TableReader {
   Loader& loader_;
   const toml::table& table_;
   std::string context_;
-  std::vector<std::string_view> known_;
+  std::vector<std::string> known_;  // owned: some keys are built at run time ("url" + "_file")
 };
 
 class Loader {
