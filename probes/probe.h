@@ -1,0 +1,38 @@
+#pragma once
+
+// Probes: the adapters that measure one signal. A probe never throws: a failure is a
+// ProbeOutcome with ok = false and a message. Every network call has its own timeout.
+// Thread-safety: every function here is safe to call from any number of threads.
+
+#include <chrono>
+#include <optional>
+
+#include "model/evaluate.h"
+#include "model/model.h"
+
+namespace greenlight::probes {
+
+struct ProbeContext {
+  model::TimePoint now;  // wall clock when the run starts
+  // Heartbeat signals: the last push, or the daemon's start when there was none.
+  std::optional<model::TimePoint> last_heartbeat;
+};
+
+struct ProbeRun {
+  model::ProbeOutcome outcome;
+  std::chrono::duration<double> duration{0};  // wall time of the run
+};
+
+// Runs the signal's probe kind.
+ProbeRun run_probe(const model::Signal& signal, const ProbeContext& ctx) noexcept;
+
+model::ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout);
+model::ProbeOutcome probe_tcp(const model::TcpSpec& spec, model::Duration timeout);
+model::ProbeOutcome probe_exec(const model::ExecSpec& spec, model::Duration timeout);
+model::ProbeOutcome probe_tls(const model::TlsSpec& spec, model::Duration timeout, model::TimePoint now);
+model::ProbeOutcome probe_file_age(const model::FileAgeSpec& spec, model::TimePoint now);
+model::ProbeOutcome probe_heartbeat(std::optional<model::TimePoint> last, model::TimePoint now);
+model::ProbeOutcome probe_prometheus(const model::PromQuerySpec& spec, model::Duration timeout);
+model::ProbeOutcome probe_scrape(const model::ScrapeSpec& spec, model::Duration timeout);
+
+}  // namespace greenlight::probes

@@ -1,0 +1,162 @@
+#include "probes/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+extern char** environ;
+
+namespace greenlight::probes {
+
+namespace {
+
+struct Pipe {
+  int read = -1, write = -1;
+  bool open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    read = fds[0];
+    write = fds[1];
+    fcntl(read, F_SETFL, O_NONBLOCK);
+    return true;
+  }
+  void close_all() {
+    if (read >= 0) close(read);
+    if (write >= 0) close(write);
+    read = write = -1;
+  }
+};
+
+// Reads what is available; returns false at EOF.
+bool drain(int fd, std::string& into, std::size_t max, bool& truncated) {
+  char buf[4096];
+  while (true) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      const std::size_t room = max > into.size() ? max - into.size() : 0;
+      into.append(buf, std::min(room, static_cast<std::size_t>(n)));
+      if (static_cast<std::size_t>(n) > room) truncated = true;
+      continue;
+    }
+    if (n == 0) return false;
+    return errno == EAGAIN || errno == EINTR;
+  }
+}
+
+// Kills every process of the group and reaps those that are our children (the leader, and
+// orphans when we are a subreaper), waiting at most one second for them to die.
+void kill_group(pid_t pgid) {
+  kill(-pgid, SIGKILL);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < until) {
+    siginfo_t info{};
+    if (waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG) != 0) break;  // ECHILD: none left
+    if (info.si_pid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
+void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+CommandResult run_command(const std::vector<std::string>& argv, model::Duration timeout, std::size_t max_output) {
+  CommandResult r;
+  if (argv.empty()) {
+    r.error = "empty command";
+    return r;
+  }
+  Pipe out, err;
+  if (!out.open() || !err.open()) {
+    out.close_all();
+    err.close_all();
+    r.error = std::string("pipe: ") + std::strerror(errno);
+    return r;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out.write, 1);
+  posix_spawn_file_actions_adddup2(&actions, err.write, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&defaults, s);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setpgroup(&attr, 0);  // its own group: the timeout kills them all
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  close(out.write);
+  close(err.write);
+  out.write = err.write = -1;
+  if (rc != 0) {
+    out.close_all();
+    err.close_all();
+    r.error = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    return r;
+  }
+  r.started = true;
+
+  const int pidfd = static_cast<int>(pidfd_open(pid, 0));
+  int status = 0;
+  bool exited = false;
+  while (!exited) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      kill_group(pid);
+      waitpid(pid, &status, 0);  // normally reaped by kill_group already; ECHILD then
+      break;
+    }
+    pollfd fds[3] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    // Without a pidfd (old kernels), wake up every 10 ms to check on the child.
+    const int wait_ms = pidfd >= 0 ? static_cast<int>(left.count()) : std::min<int>(10, static_cast<int>(left.count()));
+    if (poll(fds, 3, wait_ms) < 0 && errno != EINTR) break;
+    if (out.read >= 0 && !drain(out.read, r.out, max_output, r.truncated)) {
+      close(out.read);
+      out.read = -1;
+    }
+    if (err.read >= 0 && !drain(err.read, r.err, max_output, r.truncated)) {
+      close(err.read);
+      err.read = -1;
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      // What the command wrote just before exiting is already in the pipes.
+      if (out.read >= 0) drain(out.read, r.out, max_output, r.truncated);
+      if (err.read >= 0) drain(err.read, r.err, max_output, r.truncated);
+    }
+  }
+  if (pidfd >= 0) close(pidfd);
+  out.close_all();
+  err.close_all();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!r.timed_out) {
+    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  }
+  return r;
+}
+
+}  // namespace greenlight::probes

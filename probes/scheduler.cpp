@@ -1,0 +1,51 @@
+#include "probes/scheduler.h"
+
+namespace greenlight::probes {
+
+std::uint64_t Scheduler::stable_hash(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a: stable across runs and builds
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
+  interval_.resize(m.signals.size());
+  in_flight_.assign(m.signals.size(), 0);
+  for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
+    const model::Signal& sig = m.signals[s];
+    interval_[s] = std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval);
+    const auto key = m.components[sig.component].id + "/" + sig.id;
+    const auto offset = std::chrono::nanoseconds(
+        static_cast<std::int64_t>(stable_hash(key) % static_cast<std::uint64_t>(interval_[s].count())));
+    queue_.push({start + offset, s});
+  }
+}
+
+std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
+  std::vector<Due> due;
+  while (!queue_.empty() && queue_.top().at <= now) {
+    const Entry e = queue_.top();
+    queue_.pop();
+    // The next slot strictly after now: start + offset + k * interval.
+    const auto late = now - e.at;
+    const auto periods = late / interval_[e.signal] + 1;
+    queue_.push({e.at + periods * interval_[e.signal], e.signal});
+    skipped_ += static_cast<std::uint64_t>(periods - 1);  // slots that passed unrun
+    if (in_flight_[e.signal]) {
+      ++skipped_;
+      continue;
+    }
+    in_flight_[e.signal] = 1;
+    due.push_back({e.signal, e.at});
+  }
+  return due;
+}
+
+void Scheduler::finished(model::SignalIndex signal) { in_flight_[signal] = 0; }
+
+SteadyTime Scheduler::next_due() const { return queue_.empty() ? SteadyTime::max() : queue_.top().at; }
+
+}  // namespace greenlight::probes

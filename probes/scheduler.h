@@ -1,0 +1,55 @@
+#pragma once
+
+// When each signal runs: a pure next-due queue over steady time (no clock inside; the
+// caller passes `now`). Signal i runs at start + offset_i + k * interval_i, where
+// offset_i = hash("component/signal") % interval_i spreads a model's probes evenly and
+// the same way on every start (no thundering herd). Slots are fixed, so lateness never
+// accumulates into drift. A signal whose previous run is still in flight when it is due
+// again skips that slot (and the skip is counted): a hung probe never piles up runs.
+// Thread-safety: none; owned by one thread.
+
+#include <chrono>
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "model/model.h"
+
+namespace greenlight::probes {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+class Scheduler {
+ public:
+  Scheduler(const model::Model& m, SteadyTime start);
+
+  struct Due {
+    model::SignalIndex signal;
+    SteadyTime slot;  // when it was due; now - slot is the scheduling lag
+  };
+  // Every signal due at or before `now`, earliest first; each is marked in flight and
+  // rescheduled to its next slot after `now`.
+  std::vector<Due> take_due(SteadyTime now);
+  // The run of `signal` finished: it may be scheduled again.
+  void finished(model::SignalIndex signal);
+
+  // The earliest next slot (SteadyTime::max() without signals).
+  SteadyTime next_due() const;
+  std::uint64_t skipped() const { return skipped_; }
+  bool in_flight(model::SignalIndex s) const { return in_flight_[s] != 0; }
+
+  static std::uint64_t stable_hash(std::string_view s);
+
+ private:
+  struct Entry {
+    SteadyTime at;
+    model::SignalIndex signal;
+    bool operator>(const Entry& o) const { return at > o.at || (at == o.at && signal > o.signal); }
+  };
+  std::vector<std::chrono::nanoseconds> interval_;
+  std::vector<std::uint8_t> in_flight_;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
+  std::uint64_t skipped_ = 0;
+};
+
+}  // namespace greenlight::probes

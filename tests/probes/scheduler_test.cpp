@@ -1,0 +1,86 @@
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "probes/scheduler.h"
+#include "tests/support/world.h"
+
+using namespace greenlight::probes;
+using namespace std::chrono_literals;
+
+namespace {
+std::shared_ptr<const greenlight::model::Model> many_signals(int n, const char* interval) {
+  std::string toml = "[components.x]\n";
+  for (int i = 0; i < n; ++i) {
+    toml += "  [[components.x.signals]]\n  id = \"s" + std::to_string(i) + "\"\n  probe = \"tcp\"\n  target = \"127.0.0.1:1\"\n  interval = \"" + interval + "\"\n";
+  }
+  return greenlight::test::require_model(HM_HERE, toml);
+}
+}  // namespace
+
+TEST_CASE("the scheduler spreads signals over their interval, the same way every start",
+          "[probes][scheduler]") {
+  auto m = many_signals(1000, "10s");
+  const SteadyTime t0{};
+  Scheduler a(*m, t0), b(*m, t0 + 5s);
+  // Time-stepped: every 1s tick of the first interval takes about a tenth of the signals.
+  std::size_t total = 0;
+  for (int i = 1; i <= 10; ++i) {
+    const auto due = a.take_due(t0 + i * 1s);
+    INFO("tick " << i);
+    CHECK(due.size() > 60);   // no thundering herd: at most a fair share plus noise
+    CHECK(due.size() < 140);
+    total += due.size();
+    for (const auto& d : due) a.finished(d.signal);
+  }
+  CHECK(total == 1000);
+  // Deterministic: the same offsets relative to start.
+  CHECK(Scheduler(*m, t0).next_due() - t0 == b.next_due() - (t0 + 5s));
+}
+
+TEST_CASE("each signal runs once per interval on fixed slots", "[probes][scheduler]") {
+  auto m = many_signals(3, "10s");
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  std::vector<int> runs(3, 0);
+  for (int i = 0; i <= 600; ++i) {  // one minute in 100 ms ticks
+    for (const auto& d : s.take_due(t0 + i * 100ms)) {
+      ++runs[d.signal];
+      CHECK(t0 + i * 100ms - d.slot < 100ms);  // lag below one tick
+      s.finished(d.signal);
+    }
+  }
+  for (int r : runs) CHECK((r == 6 || r == 7));  // 60 s / 10 s, depending on the offset
+  CHECK(s.skipped() == 0);
+}
+
+TEST_CASE("a probe still in flight skips its next slot instead of piling up", "[probes][scheduler]") {
+  auto m = many_signals(1, "10s");
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  auto first = s.take_due(t0 + 10s);
+  REQUIRE(first.size() == 1);
+  // Never finished: the next two slots are skipped.
+  CHECK(s.take_due(t0 + 20s).empty());
+  CHECK(s.take_due(t0 + 30s).empty());
+  CHECK(s.skipped() == 2);
+  s.finished(first[0].signal);
+  CHECK(s.take_due(t0 + 40s).size() == 1);
+}
+
+TEST_CASE("a late tick runs a signal once and does not drift", "[probes][scheduler]") {
+  auto m = many_signals(1, "10s");
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  auto first = s.take_due(t0 + 10s);
+  REQUIRE(first.size() == 1);
+  s.finished(first[0].signal);
+  const auto slot = first[0].slot;
+  // The core stalled for 35 s: slots +10, +20 and +30 s passed; one run now serves the
+  // first, the other two are skipped, then it is back on the grid.
+  auto late = s.take_due(slot + 35s);
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].slot == slot + 10s);
+  CHECK(s.skipped() == 2);
+  s.finished(late[0].signal);
+  CHECK(s.next_due() == slot + 40s);
+}
