@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "daemon/app.h"
+#include "daemon/check.h"
 
 int main(int argc, char** argv) {
   using namespace greenlight::daemon;
@@ -23,6 +24,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"dot", "json", "mermaid"}))
       ->capture_default_str();
 
+  std::string check_format = "text";
+  auto* check = app.add_subcommand("check", "Run every signal once; print states and root causes; exit 0/1/2/3");
+  check->add_option("FILE", file, "model file (TOML)")->required();
+  check->add_option("--format", check_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -33,5 +41,6 @@ int main(int argc, char** argv) {
 
   if (*validate) return validate_command(file, std::cout, std::cerr);
   if (*graph) return graph_command(file, format, std::cout, std::cerr);
+  if (*check) return check_command(file, check_format, std::cout, std::cerr);
   return 64;
 }

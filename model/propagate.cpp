@@ -87,19 +87,25 @@ Evaluated compute_flow(const HealthState& st, const Flow& f) {
   return e;
 }
 
-bool counts_for_overall(const Model& m, const Flow& f) {
-  // "Green means all critical flows operate as expected": the high-criticality flows. A
-  // model without any high flow falls back to all flows, so overall still means something.
-  static_cast<void>(m);
-  return f.criticality == Criticality::High;
+// "Green means all critical flows operate as expected": the high-criticality flows. A
+// model without any high flow falls back to all flows, so overall still means something.
+bool any_high_flow(const Model& m) {
+  return std::any_of(m.flows.begin(), m.flows.end(), [](const Flow& f) { return f.criticality == Criticality::High; });
 }
+bool counts_for_overall(bool any_high, const Flow& f) { return !any_high || f.criticality == Criticality::High; }
 
 Evaluated compute_overall(const Model& m, const HealthState& st) {
-  const bool any_high = std::any_of(m.flows.begin(), m.flows.end(),
-                                    [&](const Flow& f) { return counts_for_overall(m, f); });
+  if (m.flows.empty()) {
+    Evaluated e{Health::Green, {ReasonKind::Components, kNoIndex}};
+    for (ComponentIndex c = 0; c < m.components.size(); ++c) {
+      if (st.components[c].state > e.state) e = {st.components[c].state, {ReasonKind::Component, c}};
+    }
+    return e;
+  }
+  const bool any_high = any_high_flow(m);
   Evaluated e{Health::Green, {ReasonKind::Flows, kNoIndex}};
   for (FlowIndex i = 0; i < m.flows.size(); ++i) {
-    if (any_high && !counts_for_overall(m, m.flows[i])) continue;
+    if (!counts_for_overall(any_high, m.flows[i])) continue;
     if (st.flows[i].state > e.state) e = {st.flows[i].state, {ReasonKind::Flow, i}};
   }
   return e;
@@ -125,7 +131,7 @@ void update_flows_and_overall(const Model& m, HealthState& st, std::vector<FlowI
     st.queued_flows[f] = 0;
     if (store(st.flows[f], compute_flow(st, m.flows[f]), now, f, changes.flows)) overall_dirty = true;
   }
-  if (overall_dirty || st.overall.reason.kind == ReasonKind::None) {
+  if (overall_dirty || m.flows.empty() || st.overall.reason.kind == ReasonKind::None) {
     std::vector<StateChange> overall;
     store(st.overall, compute_overall(m, st), now, 0, overall);
     if (!overall.empty()) changes.overall = overall.front();
@@ -189,7 +195,9 @@ Changes propagate(const Model& m, HealthState& st, std::span<const ComponentInde
       }
     }
   }
-  if (!dirty_flows.empty()) update_flows_and_overall(m, st, dirty_flows, now, changes);
+  if (!dirty_flows.empty() || (m.flows.empty() && !changes.components.empty())) {
+    update_flows_and_overall(m, st, dirty_flows, now, changes);
+  }
   return changes;
 }
 
@@ -297,10 +305,15 @@ std::vector<RootCause> root_causes_overall(const Model& m, const HealthState& st
   RootCauseFinder finder(m, st);
   const Health s = st.overall.state;
   if (s == Health::Green) return {};
-  const bool any_high = std::any_of(m.flows.begin(), m.flows.end(),
-                                    [&](const Flow& f) { return counts_for_overall(m, f); });
+  if (m.flows.empty()) {
+    for (ComponentIndex c = 0; c < m.components.size(); ++c) {
+      if (st.components[c].state == s) finder.visit(c);
+    }
+    return std::move(finder.out);
+  }
+  const bool any_high = any_high_flow(m);
   for (FlowIndex f = 0; f < m.flows.size(); ++f) {
-    if ((any_high && !counts_for_overall(m, m.flows[f])) || st.flows[f].state != s) continue;
+    if (!counts_for_overall(any_high, m.flows[f]) || st.flows[f].state != s) continue;
     for (const FlowStep& step : m.flows[f].steps) {
       if (apply_impact(st.components[step.component].state, step.impact) == s) finder.visit(step.component);
     }
@@ -368,7 +381,12 @@ std::string describe_flow(const Model& m, const HealthState& st, FlowIndex f) {
 std::string describe_overall(const Model& m, const HealthState& st) {
   switch (st.overall.reason.kind) {
     case ReasonKind::Flows:
-      return m.flows.empty() ? "no flows defined" : "all critical flows green";
+      return any_high_flow(m) ? "all high-criticality flows green" : "all flows green";
+    case ReasonKind::Components:
+      return "no flows defined; all components green";
+    case ReasonKind::Component:
+      return "no flows defined; component \"" + m.components[st.overall.reason.ref].id + "\" is " +
+             std::string(to_string(st.components[st.overall.reason.ref].state));
     case ReasonKind::Flow:
       return "flow " + quote(m.flows[st.overall.reason.ref].id) + " is " +
              std::string(to_string(st.flows[st.overall.reason.ref].state));

@@ -2,7 +2,8 @@
 
 // Component, flow and overall states (SPEC 1): worst of a component's own signals (or its
 // redundancy group rule), combined with its dependencies after impact; flows are the worst
-// of their steps after impact; overall is the worst of the high-criticality flows.
+// of their steps after impact; overall is the worst of the high-criticality flows (of all
+// flows when none is high; of all components when the model has no flows).
 //
 // Propagation is incremental: propagate() recomputes only what depends, directly or
 // transitively, on the seeds it is given, in topological order, and stops where a
@@ -35,8 +36,10 @@ enum class ReasonKind : std::uint8_t {
   Group,       // the redundancy group rule over its members decided
   Steps,       // flow: all steps green
   Step,        // flow: step number `ref` decided
-  Flows,       // overall: all (high-criticality) flows green, or none defined
+  Flows,       // overall: all (high-criticality) flows green
   Flow,        // overall: flow `ref` decided
+  Components,  // overall of a model without flows: all components green
+  Component,   // overall of a model without flows: component `ref` decided
 };
 
 struct Reason {

@@ -16,6 +16,22 @@ std::pair<std::string, std::string> split_url(std::string_view url) {
   return {std::string(url.substr(0, path_start)), std::string(url.substr(path_start))};
 }
 
+// cpp-httplib names its errors tersely ("Connection"); on-call engineers get a sentence.
+std::string describe(httplib::Error e, model::Duration timeout) {
+  switch (e) {
+    case httplib::Error::Connection: return "cannot connect (refused or unreachable)";
+    case httplib::Error::ConnectionTimeout: return "connect timed out after " + model::format_duration(timeout);
+    case httplib::Error::Read: return "no complete response within " + model::format_duration(timeout);
+    case httplib::Error::Write: return "sending the request failed";
+    case httplib::Error::SSLConnection: return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts: return "cannot load the CA certificates";
+    case httplib::Error::SSLServerVerification: return "server certificate verification failed";
+    case httplib::Error::ExceedRedirectCount: return "too many redirects";
+    case httplib::Error::BindIPAddress: return "cannot bind the local address";
+    default: return "request failed (" + httplib::to_string(e) + ")";
+  }
+}
+
 }  // namespace
 
 HttpResponse http_request(const HttpRequest& req) {
@@ -46,10 +62,7 @@ HttpResponse http_request(const HttpRequest& req) {
   httplib::Result res = cli.send(r);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!res) {
-    out.error = httplib::to_string(res.error());
-    if (res.error() == httplib::Error::SSLServerVerification) {
-      out.error += " (certificate verification failed)";
-    }
+    out.error = describe(res.error(), req.timeout);
     return out;
   }
   out.status = res->status;

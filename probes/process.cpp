@@ -4,7 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,7 +118,8 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
   }
   r.started = true;
 
-  const int pidfd = static_cast<int>(pidfd_open(pid, 0));
+  // glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++; the system call is the same.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   int status = 0;
   bool exited = false;
   while (!exited) {

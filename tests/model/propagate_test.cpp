@@ -353,3 +353,30 @@ TEST_CASE("incremental propagation agrees with a full evaluation", "[model][prop
     REQUIRE(full.overall.state == w.state().overall.state);
   }
 }
+
+TEST_CASE("a model without flows takes the worst of its components as overall", "[model][propagate][overall]") {
+  World w(require_model(HM_HERE, R"(
+[components.a]
+  [[components.a.signals]]
+  id = "s"
+  probe = "tcp"
+  target = "127.0.0.1:1"
+[components.b]
+depends_on = [ { component = "a", impact = "degrading" } ]
+  [[components.b.signals]]
+  id = "s"
+  probe = "tcp"
+  target = "127.0.0.1:1"
+)"));
+  w.set("b", "s", Health::Green);
+  CHECK(w.state().overall.state == Health::Unknown);  // a never probed
+  w.set("a", "s", Health::Green);
+  CHECK(w.state().overall.state == Health::Green);
+  CHECK(describe_overall(w.model(), w.state()) == "no flows defined; all components green");
+  w.set("a", "s", Health::Red);
+  CHECK(w.state().overall.state == Health::Red);
+  CHECK(describe_overall(w.model(), w.state()) == R"(no flows defined; component "a" is red)");
+  const auto causes = root_causes_overall(w.model(), w.state());
+  REQUIRE(causes.size() == 1);
+  CHECK(w.model().components[causes[0].component].id == "a");
+}

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+namespace greenlight::daemon {
+
+// `greenlight check FILE [--format text|json]` (SPEC 4): runs every signal once,
+// concurrently; one run decides (failures/successes do not apply); prints states and root
+// causes; exits 0 green, 1 yellow, 2 red, 3 unknown, the Nagios plugin convention. An
+// invalid model prints its errors and exits 3 (UNKNOWN), as a plugin would.
+int check_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err);
+
+}  // namespace greenlight::daemon

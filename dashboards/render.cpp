@@ -1,0 +1,141 @@
+#include "dashboards/render.h"
+
+#include <cstdio>
+
+namespace greenlight::dashboards {
+
+using namespace model;
+using nlohmann::json;
+
+std::string rfc3339(TimePoint t) {
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{t - days};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
+  return buf;
+}
+
+json root_causes_json(const Model& m, const HealthState& st, const std::vector<RootCause>& causes) {
+  json out = json::array();
+  for (const RootCause& rc : causes) {
+    json j{{"component", m.components[rc.component].id},
+           {"component_name", m.components[rc.component].name},
+           {"state", to_string(rc.state)}};
+    if (rc.signal != kNoIndex) {
+      j["signal"] = m.signals[rc.signal].id;
+      j["message"] = describe(st.signals[rc.signal], m.signals[rc.signal]);
+    } else {
+      j["message"] = describe_component(m, st, rc.component);
+    }
+    if (!m.components[rc.component].runbook.empty()) j["runbook"] = m.components[rc.component].runbook;
+    if (!m.components[rc.component].owner.empty()) j["owner"] = m.components[rc.component].owner;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json signal_json(const Model& m, const HealthState& st, SignalIndex s) {
+  const Signal& sig = m.signals[s];
+  const SignalState& ss = st.signals[s];
+  json j{{"id", sig.id},
+         {"probe", to_string(sig.kind)},
+         {"state", to_string(ss.state)},
+         {"since", rfc3339(ss.since)},
+         {"message", describe(ss, sig)},
+         {"interval", format_duration(sig.interval)}};
+  if (ss.last_result != TimePoint{}) {
+    j["last_result"] = {{"time", rfc3339(ss.last_result)},
+                        {"state", to_string(ss.last_run)},
+                        {"value", ss.value ? json(*ss.value) : json(nullptr)},
+                        {"message", ss.message}};
+  } else {
+    j["last_result"] = nullptr;
+  }
+  return j;
+}
+
+json component_json(const Model& m, const HealthState& st, ComponentIndex c, bool detail) {
+  const Component& comp = m.components[c];
+  const NodeState& n = st.components[c];
+  json j{{"id", comp.id},
+         {"name", comp.name},
+         {"type", comp.is_group() ? "group" : "component"},
+         {"state", to_string(n.state)},
+         {"since", rfc3339(n.since)},
+         {"reason", describe_component(m, st, c)},
+         {"root_causes", n.state == Health::Green ? json::array()
+                                                  : root_causes_json(m, st, root_causes_of_component(m, st, c))}};
+  if (!comp.owner.empty()) j["owner"] = comp.owner;
+  if (!comp.runbook.empty()) j["runbook"] = comp.runbook;
+  if (!comp.description.empty()) j["description"] = comp.description;
+  if (detail) {
+    json signals = json::array();
+    for (SignalIndex s = comp.first_signal; s < comp.first_signal + comp.signal_count; ++s) {
+      signals.push_back(signal_json(m, st, s));
+    }
+    j["signals"] = std::move(signals);
+    json deps = json::array();
+    const auto targets = m.graph.dependencies(c);
+    const auto edges = m.graph.dependency_edges(c);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      deps.push_back({{"component", m.components[targets[i]].id},
+                      {"type", edges[i].member ? "member" : "dependency"},
+                      {"impact", to_string(edges[i].impact)},
+                      {"state", to_string(st.components[targets[i]].state)}});
+    }
+    j["depends_on"] = std::move(deps);
+  }
+  return j;
+}
+
+json flow_json(const Model& m, const HealthState& st, FlowIndex f, bool detail) {
+  const Flow& flow = m.flows[f];
+  const NodeState& n = st.flows[f];
+  json j{{"id", flow.id},
+         {"name", flow.name},
+         {"kind", to_string(flow.kind)},
+         {"criticality", to_string(flow.criticality)},
+         {"state", to_string(n.state)},
+         {"since", rfc3339(n.since)},
+         {"reason", describe_flow(m, st, f)},
+         {"root_causes",
+          n.state == Health::Green ? json::array() : root_causes_json(m, st, root_causes_of_flow(m, st, f))}};
+  if (!flow.owner.empty()) j["owner"] = flow.owner;
+  if (!flow.runbook.empty()) j["runbook"] = flow.runbook;
+  if (!flow.description.empty()) j["description"] = flow.description;
+  if (detail) {
+    json steps = json::array();
+    for (const FlowStep& step : flow.steps) {
+      json s = component_json(m, st, step.component, false);
+      s["impact"] = to_string(step.impact);
+      steps.push_back(std::move(s));
+    }
+    j["steps"] = std::move(steps);
+  }
+  return j;
+}
+
+json overall_json(const Model& m, const HealthState& st) {
+  return {{"state", to_string(st.overall.state)},
+          {"since", rfc3339(st.overall.since)},
+          {"reason", describe_overall(m, st)},
+          {"root_causes", st.overall.state == Health::Green ? json::array()
+                                                            : root_causes_json(m, st, root_causes_overall(m, st))}};
+}
+
+json status_json(const Model& m, const HealthState& st) {
+  json flows = json::array(), components = json::array();
+  for (FlowIndex f = 0; f < m.flows.size(); ++f) flows.push_back(flow_json(m, st, f, false));
+  for (ComponentIndex c = 0; c < m.components.size(); ++c) components.push_back(component_json(m, st, c, false));
+  json overall = overall_json(m, st);
+  return {{"overall", overall["state"]},
+          {"overall_detail", std::move(overall)},
+          {"flows", std::move(flows)},
+          {"components", std::move(components)}};
+}
+
+}  // namespace greenlight::dashboards

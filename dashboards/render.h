@@ -1,0 +1,28 @@
+#pragma once
+
+// Model + evaluation state -> JSON, as served by GET /api/v1/status and printed by
+// `greenlight check --format json`. Pure.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model/model.h"
+#include "model/propagate.h"
+
+namespace greenlight::dashboards {
+
+// "2026-11-26T07:13:53.123Z".
+std::string rfc3339(model::TimePoint t);
+
+nlohmann::json root_causes_json(const model::Model& m, const model::HealthState& st,
+                                const std::vector<model::RootCause>& causes);
+nlohmann::json signal_json(const model::Model& m, const model::HealthState& st, model::SignalIndex s);
+// With `detail`, a component carries its signals' last results, a flow its steps.
+nlohmann::json component_json(const model::Model& m, const model::HealthState& st, model::ComponentIndex c,
+                              bool detail);
+nlohmann::json flow_json(const model::Model& m, const model::HealthState& st, model::FlowIndex f, bool detail);
+nlohmann::json overall_json(const model::Model& m, const model::HealthState& st);
+// {"overall": ..., "flows": [...], "components": [...]}
+nlohmann::json status_json(const model::Model& m, const model::HealthState& st);
+
+}  // namespace greenlight::dashboards

@@ -1,0 +1,44 @@
+#pragma once
+
+// A real cpp-httplib server on an ephemeral 127.0.0.1 port whose behaviour the test
+// controls, stopped and joined when it goes out of scope (cpp-httplib's own test style).
+
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+namespace greenlight::test {
+
+class HttpFixture {
+ public:
+  HttpFixture() {
+    port_ = server.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server.listen_after_bind(); });
+    // cpp-httplib 0.11 has no wait_until_ready: poll is_running with a deadline.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!server.is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  ~HttpFixture() {
+    server.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  HttpFixture(const HttpFixture&) = delete;
+  HttpFixture& operator=(const HttpFixture&) = delete;
+
+  int port() const { return port_; }
+  std::string url(const std::string& path = "/") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+
+  httplib::Server server;
+
+ private:
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace greenlight::test
