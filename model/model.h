@@ -36,30 +36,39 @@ struct HttpSpec {
   std::string expect_body;         // ECMAScript regex searched in the body; empty: none
   std::string ca_file;             // absolute after load
   bool tls_verify = true;
+  friend bool operator==(const HttpSpec&, const HttpSpec&) = default;
 };
 struct TcpSpec {
   std::string target;  // host:port
+  friend bool operator==(const TcpSpec&, const TcpSpec&) = default;
 };
 struct ExecSpec {
   std::vector<std::string> command;  // argv; argv[0] resolved against the config's directory
+  friend bool operator==(const ExecSpec&, const ExecSpec&) = default;
 };
 struct TlsSpec {
   std::string target;       // host:port
   std::string server_name;  // SNI and name to verify; default: the host of target
   std::string ca_file;
+  friend bool operator==(const TlsSpec&, const TlsSpec&) = default;
 };
-struct HeartbeatSpec {};
+struct HeartbeatSpec {
+  friend bool operator==(const HeartbeatSpec&, const HeartbeatSpec&) = default;
+};
 struct FileAgeSpec {
   std::string path;  // absolute after load
+  friend bool operator==(const FileAgeSpec&, const FileAgeSpec&) = default;
 };
 struct PromQuerySpec {
   std::string url;  // Prometheus base URL
   std::string query;
+  friend bool operator==(const PromQuerySpec&, const PromQuerySpec&) = default;
 };
 struct ScrapeSpec {
   std::string url;  // a /metrics endpoint
   std::string metric;
   Labels labels;  // exact-match label matchers
+  friend bool operator==(const ScrapeSpec&, const ScrapeSpec&) = default;
 };
 using ProbeSpec = std::variant<HttpSpec, TcpSpec, ExecSpec, TlsSpec, HeartbeatSpec, FileAgeSpec,
                                PromQuerySpec, ScrapeSpec>;
@@ -69,6 +78,7 @@ using ProbeSpec = std::variant<HttpSpec, TcpSpec, ExecSpec, TlsSpec, HeartbeatSp
 struct Thresholds {
   std::optional<double> yellow_above, red_above, yellow_below, red_below;
   bool empty() const { return !yellow_above && !red_above && !yellow_below && !red_below; }
+  friend bool operator==(const Thresholds&, const Thresholds&) = default;
 };
 
 struct Signal {
@@ -83,6 +93,13 @@ struct Signal {
   int successes = 1;             // consecutive good runs before a better state
   Thresholds thresholds;         // for heartbeat and file_age, *_after are folded in (seconds)
   std::string description;
+
+  // Same measurement and same rules: a reload keeps such a signal's state and counters.
+  bool same_measurement(const Signal& o) const {
+    return id == o.id && kind == o.kind && spec == o.spec && interval == o.interval && timeout == o.timeout &&
+           stale_after == o.stale_after && failures == o.failures && successes == o.successes &&
+           thresholds == o.thresholds;
+  }
 };
 
 // ---- components and flows ------------------------------------------------------------

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "model/carry_over.h"
 #include "model/propagate.h"
 #include "tests/support/world.h"
 
@@ -379,4 +380,48 @@ depends_on = [ { component = "a", impact = "degrading" } ]
   const auto causes = root_causes_overall(w.model(), w.state());
   REQUIRE(causes.size() == 1);
   CHECK(w.model().components[causes[0].component].id == "a");
+}
+
+TEST_CASE("a reload keeps unchanged signals' state and counters and resets changed ones",
+          "[model][reload]") {
+  const std::string before = R"(
+[components.db]
+  [[components.db.signals]]
+  id = "tcp"
+  probe = "tcp"
+  target = "127.0.0.1:5432"
+  failures = 3
+[components.api]
+depends_on = ["db"]
+  [[components.api.signals]]
+  id = "http"
+  probe = "http"
+  url = "http://127.0.0.1:8080/"
+[flows.f]
+steps = ["api"]
+)";
+  World w(require_model(HM_HERE, before));
+  w.settle("db", "tcp", Health::Green);
+  w.set("api", "http", Health::Green);
+  w.set("db", "tcp", Health::Red);  // 1 of 3 failures pending
+  const TimePoint green_since = w.state().flows[0].since;
+  w.advance(std::chrono::minutes(1));
+
+  // The new model changes api's URL and adds a component; db is untouched.
+  std::string after = before;
+  after.replace(after.find("8080"), 4, "8081");
+  after += "[components.cache]\n  [[components.cache.signals]]\n  id = \"tcp\"\n  probe = \"tcp\"\n  target = \"127.0.0.1:6379\"\n";
+  auto neu = require_model(HM_HERE, after);
+  const CarriedState c = carry_over(w.model(), w.state(), *neu, w.now());
+  CHECK(c.signals_kept == 1);
+  const SignalState& db = c.state.signals[*neu->find_signal("db", "tcp")];
+  CHECK(db.state == Health::Green);
+  CHECK(db.streak == 1);  // the pending failure count survives
+  CHECK(c.state.signals[*neu->find_signal("api", "http")].state == Health::Unknown);  // new URL, new data
+  CHECK(c.state.components[*neu->find_component("db")].state == Health::Green);
+  CHECK(c.state.flows[0].state == Health::Unknown);  // api unknown until probed again
+  REQUIRE(c.changes.flows.size() == 1);
+  CHECK(c.changes.flows[0].from == Health::Green);
+  CHECK(c.state.flows[0].since == w.now());
+  CHECK(green_since < w.now());
 }
