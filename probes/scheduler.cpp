@@ -18,8 +18,9 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     const model::Signal& sig = m.signals[s];
     interval_[s] = std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval);
     const auto key = m.components[sig.component].id + "/" + sig.id;
-    const auto offset = std::chrono::nanoseconds(
-        static_cast<std::int64_t>(stable_hash(key) % static_cast<std::uint64_t>(interval_[s].count())));
+    const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], kFirstRoundSpread);
+    const auto offset =
+        std::chrono::nanoseconds(static_cast<std::int64_t>(stable_hash(key) % static_cast<std::uint64_t>(spread.count())));
     queue_.push({start + offset, s});
   }
 }

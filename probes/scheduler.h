@@ -2,8 +2,9 @@
 
 // When each signal runs: a pure next-due queue over steady time (no clock inside; the
 // caller passes `now`). Signal i runs at start + offset_i + k * interval_i, where
-// offset_i = hash("component/signal") % interval_i spreads a model's probes evenly and
-// the same way on every start (no thundering herd). Slots are fixed, so lateness never
+// offset_i = hash("component/signal") % min(interval_i, 10s) spreads a model's probes
+// evenly and the same way on every start (no thundering herd), while every signal still
+// runs once within the first ten seconds (a 1h TLS check is not unknown for an hour). Slots are fixed, so lateness never
 // accumulates into drift. A signal whose previous run is still in flight when it is due
 // again skips that slot (and the skip is counted): a hung probe never piles up runs.
 // Thread-safety: none; owned by one thread.
@@ -18,6 +19,8 @@
 namespace greenlight::probes {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
+
+inline constexpr std::chrono::seconds kFirstRoundSpread{10};
 
 class Scheduler {
  public:

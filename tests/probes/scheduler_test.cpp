@@ -84,3 +84,11 @@ TEST_CASE("a late tick runs a signal once and does not drift", "[probes][schedul
   s.finished(late[0].signal);
   CHECK(s.next_due() == slot + 40s);
 }
+
+TEST_CASE("a long interval still runs its first probe within the first round", "[probes][scheduler]") {
+  auto m = many_signals(50, "1h");
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  CHECK(s.take_due(t0 + kFirstRoundSpread).size() == 50);
+  CHECK(s.next_due() >= t0 + 1h);
+}
