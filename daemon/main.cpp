@@ -5,6 +5,7 @@
 
 #include "daemon/app.h"
 #include "daemon/check.h"
+#include "daemon/run.h"
 
 int main(int argc, char** argv) {
   using namespace greenlight::daemon;
@@ -31,6 +32,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  std::string log_format = "text";
+  auto* run = app.add_subcommand("run", "The daemon, in the foreground until SIGTERM/SIGINT; SIGHUP reloads");
+  run->add_option("FILE", file, "model file (TOML)")->required();
+  run->add_option("--log-format", log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,5 +50,6 @@ int main(int argc, char** argv) {
   if (*validate) return validate_command(file, std::cout, std::cerr);
   if (*graph) return graph_command(file, format, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
+  if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);
   return 64;
 }

@@ -1,0 +1,251 @@
+#include "daemon/core.h"
+
+#include <algorithm>
+
+#include "daemon/config_file.h"
+#include "model/carry_over.h"
+#include "probes/probe.h"
+#include "probes/scheduler.h"
+
+namespace greenlight::daemon {
+
+using namespace model;
+
+struct Core::SchedulerBox {
+  probes::Scheduler scheduler;
+};
+
+namespace {
+constexpr auto kStaleCheckEvery = std::chrono::seconds(1);
+
+std::string key_of(const Model& m, SignalIndex s) { return m.components[m.signals[s].component].id + "/" + m.signals[s].id; }
+}  // namespace
+
+Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Clock& clock, Log& log,
+           Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool)
+    : model_(std::move(model)),
+      config_path_(std::move(config_path)),
+      clock_(clock),
+      log_(log),
+      metrics_(metrics),
+      heartbeats_(heartbeats),
+      pool_(pool) {
+  started_at_ = clock_.now_system();
+  state_ = HealthState::initial(*model_, started_at_);
+  evaluate_all(*model_, state_, started_at_);
+  has_run_.assign(model_->signals.size(), 0);
+  const auto steady = clock_.now_steady();
+  scheduler_ = std::make_unique<SchedulerBox>(SchedulerBox{probes::Scheduler(*model_, steady)});
+  Duration max_timeout{0};
+  for (const Signal& s : model_->signals) max_timeout = std::max(max_timeout, s.timeout);
+  first_round_deadline_ = steady + probes::kFirstRoundSpread + max_timeout;
+  publish();
+}
+
+Core::~Core() = default;
+
+std::future<ReloadResult> Core::request_reload() {
+  std::promise<ReloadResult> p;
+  auto f = p.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    inbox_.reloads.push_back(std::move(p));
+  }
+  wake_.notify_all();
+  return f;
+}
+
+void Core::heartbeat_received(const std::string& component, const std::string& signal) {
+  {
+    std::lock_guard lock(mutex_);
+    inbox_.heartbeats.emplace_back(component, signal);
+  }
+  wake_.notify_all();
+}
+
+void Core::start_probe(SignalIndex s) {
+  const Signal& sig = model_->signals[s];
+  probes::ProbeContext ctx{clock_.now_system(), {}};
+  if (sig.kind == ProbeKind::Heartbeat) {
+    // Never pushed: count from the daemon's start (SPEC 5a).
+    ctx.last_heartbeat = heartbeats_.last(key_of(*model_, s)).value_or(started_at_);
+  }
+  pool_.submit([this, model = model_, generation = generation_, s, ctx] {
+    probes::ProbeRun run = probes::run_probe(model->signals[s], ctx);
+    metrics_.probe_run(model->signals[s].kind, run.outcome.ok, run.duration.count());
+    {
+      std::lock_guard lock(mutex_);
+      inbox_.results.push_back({generation, s, std::move(run.outcome), run.duration.count()});
+    }
+    wake_.notify_all();
+  });
+}
+
+void Core::apply(std::vector<Result>& results, bool& changed) {
+  const auto start = std::chrono::steady_clock::now();
+  const TimePoint now = clock_.now_system();
+  for (Result& r : results) {
+    if (r.generation != generation_) continue;  // probed under a model since replaced
+    scheduler_->scheduler.finished(r.signal);
+    if (!has_run_[r.signal]) {
+      has_run_[r.signal] = 1;
+      ++first_results_;
+    }
+    const Changes c = apply_result(*model_, state_, r.signal, r.outcome, now);
+    if (!c.empty()) {
+      log_changes(c);
+      changed = true;
+    }
+    // Values and messages change without a state change; readers want them fresh.
+    changed = true;
+  }
+  metrics_.evaluation(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& changed) {
+  ReloadResult result;
+  LoadResult loaded = load_file(config_path_);
+  const TimePoint now = clock_.now_system();
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) result.errors.push_back(format(e));
+    metrics_.reload(false, now);
+    log_.error("reload_failed",
+               "configuration reload failed; the running model is kept (" + std::to_string(result.errors.size()) +
+                   " errors): " + result.errors.front(),
+               {{"path", config_path_}, {"errors", std::to_string(result.errors.size())}});
+  } else {
+    CarriedState carried = carry_over(*model_, state_, *loaded.model, now);
+    model_ = loaded.model;
+    state_ = std::move(carried.state);
+    ++generation_;
+    const auto steady = clock_.now_steady();
+    scheduler_ = std::make_unique<SchedulerBox>(SchedulerBox{probes::Scheduler(*model_, steady)});
+    has_run_.assign(model_->signals.size(), 0);
+    for (SignalIndex s = 0; s < model_->signals.size(); ++s) {
+      if (state_.signals[s].last_result != TimePoint{}) has_run_[s] = 1;
+    }
+    first_results_ = static_cast<std::size_t>(std::count(has_run_.begin(), has_run_.end(), 1));
+    log_changes(carried.changes);
+    metrics_.reload(true, now);
+    log_.info("reloaded",
+              "configuration reloaded: " + std::to_string(model_->components.size()) + " components, " +
+                  std::to_string(model_->signals.size()) + " signals (" + std::to_string(carried.signals_kept) +
+                  " kept their state), " + std::to_string(model_->flows.size()) + " flows",
+              {{"path", config_path_}, {"components", std::to_string(model_->components.size())}});
+    result.ok = true;
+    changed = true;
+  }
+  for (auto& p : waiting) p.set_value(result);
+}
+
+void Core::log_changes(const Changes& changes) {
+  const Model& m = *model_;
+  for (const StateChange& c : changes.signals) {
+    const Signal& s = m.signals[c.index];
+    log_.info("state_change",
+              "signal " + key_of(m, c.index) + ": " + std::string(to_string(c.from)) + " -> " +
+                  std::string(to_string(c.to)) + ": " + describe(state_.signals[c.index], s),
+              {{"kind", "signal"},
+               {"component", m.components[s.component].id},
+               {"signal", s.id},
+               {"from", std::string(to_string(c.from))},
+               {"to", std::string(to_string(c.to))},
+               {"reason", describe(state_.signals[c.index], s)}});
+  }
+  for (const StateChange& c : changes.components) {
+    const std::string reason = describe_component(m, state_, c.index);
+    log_.info("state_change",
+              "component " + m.components[c.index].id + ": " + std::string(to_string(c.from)) + " -> " +
+                  std::string(to_string(c.to)) + ": " + reason,
+              {{"kind", "component"},
+               {"component", m.components[c.index].id},
+               {"from", std::string(to_string(c.from))},
+               {"to", std::string(to_string(c.to))},
+               {"reason", reason}});
+  }
+  for (const StateChange& c : changes.flows) {
+    const std::string reason = describe_flow(m, state_, c.index);
+    log_.info("state_change",
+              "flow " + m.flows[c.index].id + ": " + std::string(to_string(c.from)) + " -> " +
+                  std::string(to_string(c.to)) + ": " + reason,
+              {{"kind", "flow"},
+               {"flow", m.flows[c.index].id},
+               {"from", std::string(to_string(c.from))},
+               {"to", std::string(to_string(c.to))},
+               {"reason", reason}});
+  }
+  if (changes.overall) {
+    const std::string reason = describe_overall(m, state_);
+    log_.info("state_change",
+              "overall: " + std::string(to_string(changes.overall->from)) + " -> " +
+                  std::string(to_string(changes.overall->to)) + ": " + reason,
+              {{"kind", "overall"},
+               {"from", std::string(to_string(changes.overall->from))},
+               {"to", std::string(to_string(changes.overall->to))},
+               {"reason", reason}});
+  }
+}
+
+void Core::publish() {
+  auto snap = std::make_shared<Snapshot>();
+  snap->model = model_;
+  snap->state = state_;
+  snap->evaluated_at = clock_.now_system();
+  snap->ready = ready_;
+  snap->generation = generation_;
+  snapshot_.store(std::move(snap));
+}
+
+void Core::run(std::stop_token stop) {
+  auto next_stale_check = clock_.now_steady() + kStaleCheckEvery;
+  log_.info("started",
+            "watching " + std::to_string(model_->signals.size()) + " signals of " +
+                std::to_string(model_->components.size()) + " components and " + std::to_string(model_->flows.size()) +
+                " flows",
+            {{"path", config_path_}});
+  while (!stop.stop_requested()) {
+    bool changed = false;
+    const auto now = clock_.now_steady();
+    for (const auto& due : scheduler_->scheduler.take_due(now)) start_probe(due.signal);
+
+    Inbox inbox;
+    {
+      std::lock_guard lock(mutex_);
+      std::swap(inbox, inbox_);
+    }
+    if (!inbox.results.empty()) apply(inbox.results, changed);
+    for (const auto& [component, signal] : inbox.heartbeats) {
+      const auto s = model_->find_signal(component, signal);
+      if (s && !scheduler_->scheduler.in_flight(*s)) start_probe(*s);  // the result arrives through the inbox
+    }
+    if (!inbox.reloads.empty()) reload(inbox.reloads, changed);
+
+    if (now >= next_stale_check) {
+      const Changes c = expire_stale(*model_, state_, clock_.now_system());
+      if (!c.empty()) {
+        log_changes(c);
+        changed = true;
+      }
+      next_stale_check = now + kStaleCheckEvery;
+    }
+    if (!ready_ && (first_results_ == model_->signals.size() || now >= first_round_deadline_)) {
+      ready_ = true;
+      changed = true;
+      log_.info("ready", "first evaluation finished: overall " + std::string(to_string(state_.overall.state)) +
+                             " (" + describe_overall(*model_, state_) + ")");
+    }
+    if (changed) publish();
+
+    std::unique_lock lock(mutex_);
+    const auto wake_at = std::min(scheduler_->scheduler.next_due(), next_stale_check);
+    wake_.wait_until(lock, stop, wake_at, [&] {
+      return !inbox_.results.empty() || !inbox_.reloads.empty() || !inbox_.heartbeats.empty();
+    });
+  }
+  // Whoever still waits for a reload gets an answer.
+  std::lock_guard lock(mutex_);
+  for (auto& p : inbox_.reloads) p.set_value({false, {"the daemon is shutting down"}});
+  inbox_.reloads.clear();
+}
+
+}  // namespace greenlight::daemon

@@ -1,0 +1,93 @@
+#pragma once
+
+// The core thread: owns the model and its evaluation state. Probe results, heartbeats and
+// reload requests arrive through an inbox; the scheduler decides what runs when; every
+// change is applied with incremental propagation, logged (one line per state change), and
+// published as an immutable Snapshot for readers.
+// Thread-safety: run() on exactly one thread; every other public method from any thread.
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "daemon/heartbeats.h"
+#include "daemon/log.h"
+#include "daemon/metrics.h"
+#include "daemon/probe_pool.h"
+#include "daemon/snapshot.h"
+#include "model/clock.h"
+#include "model/evaluate.h"
+
+namespace greenlight::daemon {
+
+struct ReloadResult {
+  bool ok = false;
+  std::vector<std::string> errors;  // FILE:LINE:COL: error: ... lines
+};
+
+class Core {
+ public:
+  Core(std::shared_ptr<const model::Model> model, std::string config_path, const model::Clock& clock, Log& log,
+       Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool);
+  ~Core();
+
+  // The core loop; returns when `stop` is requested.
+  void run(std::stop_token stop);
+
+  std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
+
+  // Re-reads the config file and swaps the model if it is valid; the old one keeps
+  // running otherwise. The future is ready once the core has decided.
+  std::future<ReloadResult> request_reload();
+  // A heartbeat arrived for `component/signal`: evaluate that signal now.
+  void heartbeat_received(const std::string& component, const std::string& signal);
+
+ private:
+  struct Result {
+    std::uint64_t generation;
+    model::SignalIndex signal;
+    model::ProbeOutcome outcome;
+    double seconds;
+  };
+  struct Inbox {
+    std::vector<Result> results;
+    std::vector<std::promise<ReloadResult>> reloads;
+    std::vector<std::pair<std::string, std::string>> heartbeats;
+  };
+
+  void start_probe(model::SignalIndex s);
+  void apply(std::vector<Result>& results, bool& changed);
+  void reload(std::vector<std::promise<ReloadResult>>& waiting, bool& changed);
+  void log_changes(const model::Changes& changes);
+  void publish();
+
+  std::shared_ptr<const model::Model> model_;  // core thread only
+  model::HealthState state_;                   // core thread only
+  std::string config_path_;
+  const model::Clock& clock_;
+  Log& log_;
+  Metrics& metrics_;
+  HeartbeatStore& heartbeats_;
+  ProbePool& pool_;
+  std::uint64_t generation_ = 0;           // core thread only
+  model::TimePoint started_at_{};
+  std::vector<std::uint8_t> has_run_;      // core thread only: first result seen per signal
+  std::size_t first_results_ = 0;          // core thread only
+  std::chrono::steady_clock::time_point first_round_deadline_{};
+  bool ready_ = false;                     // core thread only
+
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  Inbox inbox_;  // guarded by mutex_
+
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  struct SchedulerBox;
+  std::unique_ptr<SchedulerBox> scheduler_;  // core thread only
+};
+
+}  // namespace greenlight::daemon

@@ -1,0 +1,49 @@
+#pragma once
+
+// The HTTP interface (SPEC 4) on cpp-httplib: health, readiness, metrics, the JSON API
+// read from the core's snapshots, push heartbeats and reloads. Errors are JSON bodies
+// {"error": "..."} with the right status. Mutating calls need the bearer token when
+// [daemon] auth_token_file is set. Thread-safety: handlers run on cpp-httplib's pool and
+// only read snapshots or post to the core.
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "daemon/core.h"
+#include "daemon/heartbeats.h"
+#include "daemon/log.h"
+#include "daemon/metrics.h"
+
+namespace httplib {
+class Server;
+struct Response;
+}
+
+namespace greenlight::daemon {
+
+class HttpApi {
+ public:
+  HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
+          std::string auth_token);
+  ~HttpApi();
+
+  // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
+  std::string start(const std::string& listen);
+  void stop();
+
+ private:
+  void routes();
+  void heartbeat(const std::string& component, const std::string& signal, httplib::Response& res);
+  void reload(httplib::Response& res);
+  Core& core_;
+  Metrics& metrics_;
+  HeartbeatStore& heartbeats_;
+  Log& log_;
+  const model::Clock& clock_;
+  std::string auth_token_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace greenlight::daemon

@@ -1,0 +1,128 @@
+#include "daemon/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <sstream>
+
+namespace greenlight::daemon {
+
+using namespace model;
+
+namespace {
+
+const prometheus::Histogram::BucketBoundaries kProbeBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                            0.25,  0.5,    1,     2.5,  5,     10};
+const prometheus::Histogram::BucketBoundaries kEvalBuckets{0.00001, 0.0001, 0.001, 0.01, 0.1, 1};
+
+prometheus::ClientMetric gauge(std::vector<prometheus::ClientMetric::Label> labels, double v) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  m.gauge.value = v;
+  return m;
+}
+
+// A state set (OpenMetrics style): one series per state, 1 for the current one.
+void add_state_set(prometheus::MetricFamily& family, std::vector<prometheus::ClientMetric::Label> labels, Health h) {
+  for (Health s : {Health::Green, Health::Unknown, Health::Yellow, Health::Red}) {
+    auto l = labels;
+    l.push_back({"state", std::string(to_string(s))});
+    family.metric.push_back(gauge(std::move(l), s == h ? 1 : 0));
+  }
+}
+
+prometheus::MetricFamily family(std::string name, std::string help) {
+  prometheus::MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = prometheus::MetricType::Gauge;
+  return f;
+}
+
+}  // namespace
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  probe_runs_ = &prometheus::BuildCounter()
+                     .Name("greenlight_probe_runs_total")
+                     .Help("Probe runs by probe type and result (ok or fail).")
+                     .Register(*registry_);
+  probe_duration_ = &prometheus::BuildHistogram()
+                         .Name("greenlight_probe_duration_seconds")
+                         .Help("Wall time of probe runs, by probe type.")
+                         .Register(*registry_);
+  evaluation_duration_ = &prometheus::BuildHistogram()
+                              .Name("greenlight_evaluation_duration_seconds")
+                              .Help("Time to apply a batch of probe results and propagate the changes.")
+                              .Register(*registry_)
+                              .Add({}, kEvalBuckets);
+  reload_ok_ = &prometheus::BuildGauge()
+                    .Name("greenlight_config_last_reload_successful")
+                    .Help("Whether the last configuration (re)load succeeded (1) or failed (0).")
+                    .Register(*registry_)
+                    .Add({});
+  reload_timestamp_ = &prometheus::BuildGauge()
+                           .Name("greenlight_config_last_reload_success_timestamp_seconds")
+                           .Help("Time of the last successful configuration (re)load, in Unix seconds.")
+                           .Register(*registry_)
+                           .Add({});
+  for (int k = 0; k <= static_cast<int>(ProbeKind::Scrape); ++k) {
+    const std::string type(to_string(static_cast<ProbeKind>(k)));
+    probe_runs_->Add({{"type", type}, {"result", "ok"}});
+    probe_runs_->Add({{"type", type}, {"result", "fail"}});
+    probe_duration_->Add({{"type", type}}, kProbeBuckets);
+  }
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::probe_run(ProbeKind kind, bool ok, double seconds) {
+  const std::string type(to_string(kind));
+  probe_runs_->Add({{"type", type}, {"result", ok ? "ok" : "fail"}}).Increment();
+  probe_duration_->Add({{"type", type}}, kProbeBuckets).Observe(seconds);
+}
+
+void Metrics::evaluation(double seconds) { evaluation_duration_->Observe(seconds); }
+
+void Metrics::reload(bool ok, TimePoint at) {
+  reload_ok_->Set(ok ? 1 : 0);
+  if (ok) reload_timestamp_->Set(static_cast<double>(at.time_since_epoch().count()) / 1000.0);
+}
+
+std::string Metrics::render(const Snapshot* snap) const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  if (snap != nullptr && snap->model) {
+    const Model& m = *snap->model;
+    const HealthState& st = snap->state;
+    auto overall = family("greenlight_overall_state", "Overall state: the worst of the high-criticality flows.");
+    add_state_set(overall, {}, st.overall.state);
+    auto flows = family("greenlight_flow_state", "State of each flow (1 for the current state).");
+    for (FlowIndex f = 0; f < m.flows.size(); ++f) {
+      add_state_set(flows,
+                    {{"flow", m.flows[f].id},
+                     {"kind", std::string(to_string(m.flows[f].kind))},
+                     {"criticality", std::string(to_string(m.flows[f].criticality))}},
+                    st.flows[f].state);
+    }
+    auto components = family("greenlight_component_state", "State of each component (1 for the current state).");
+    for (ComponentIndex c = 0; c < m.components.size(); ++c) {
+      add_state_set(components, {{"component", m.components[c].id}}, st.components[c].state);
+    }
+    auto values = family("greenlight_signal_value", "The last value of each signal (latency, days, age, ...).");
+    for (SignalIndex s = 0; s < m.signals.size(); ++s) {
+      if (st.signals[s].value) {
+        values.metric.push_back(
+            gauge({{"component", m.components[m.signals[s].component].id}, {"signal", m.signals[s].id}},
+                  *st.signals[s].value));
+      }
+    }
+    for (auto* f : {&overall, &flows, &components, &values}) families.push_back(std::move(*f));
+  }
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+}  // namespace greenlight::daemon

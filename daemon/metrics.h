@@ -1,0 +1,45 @@
+#pragma once
+
+// Prometheus metrics (SPEC 4; the names are part of the contract). Counters and
+// histograms live in a prometheus-cpp Registry; the state sets and signal values are
+// rendered from the current Snapshot at scrape time. Thread-safety: all methods are safe
+// from any thread.
+
+#include <memory>
+#include <string>
+
+#include "daemon/snapshot.h"
+
+namespace prometheus {
+class Registry;
+template <typename T>
+class Family;
+class Counter;
+class Gauge;
+class Histogram;
+}  // namespace prometheus
+
+namespace greenlight::daemon {
+
+class Metrics {
+ public:
+  Metrics();
+  ~Metrics();
+
+  void probe_run(model::ProbeKind kind, bool ok, double seconds);
+  void evaluation(double seconds);
+  void reload(bool ok, model::TimePoint at);
+
+  // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
+  std::string render(const Snapshot* snap) const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* probe_runs_;
+  prometheus::Family<prometheus::Histogram>* probe_duration_;
+  prometheus::Histogram* evaluation_duration_;
+  prometheus::Gauge* reload_ok_;
+  prometheus::Gauge* reload_timestamp_;
+};
+
+}  // namespace greenlight::daemon

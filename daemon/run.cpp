@@ -1,0 +1,106 @@
+#include "daemon/run.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "daemon/config_file.h"
+#include "daemon/core.h"
+#include "daemon/files.h"
+#include "daemon/http_api.h"
+#include "daemon/probe_pool.h"
+#include "probes/process.h"
+
+namespace greenlight::daemon {
+
+namespace {
+constexpr std::size_t kProbeThreads = 32;
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+}  // namespace
+
+int run_daemon(const std::string& path, LogFormat format) {
+  // Signals are taken synchronously by this thread only (sigwait below); every thread
+  // started from here inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  probes::become_subreaper();
+
+  const model::LoadResult loaded = load_file(path);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << model::format(e) << '\n';
+    std::cerr << "greenlight: not starting: " << loaded.errors.size() << " errors in " << path << '\n';
+    return 2;
+  }
+  const model::Model& m = *loaded.model;
+  Log log(format, m.daemon.log_level);
+
+  std::error_code ec;
+  std::filesystem::create_directories(m.daemon.state_dir, ec);
+  if (ec) {
+    log.error("state_dir", "cannot create state_dir " + m.daemon.state_dir + ": " + ec.message());
+    return 1;
+  }
+  std::string token;
+  if (!m.daemon.auth_token_file.empty()) {
+    if (!read_file(m.daemon.auth_token_file, token)) {
+      log.error("auth", "cannot read auth_token_file " + m.daemon.auth_token_file);
+      return 1;
+    }
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    if (token.empty()) {
+      log.error("auth", "auth_token_file " + m.daemon.auth_token_file + " is empty");
+      return 1;
+    }
+  }
+
+  const model::RealClock clock;
+  HeartbeatStore heartbeats(m.daemon.state_dir);
+  Metrics metrics;
+  metrics.reload(true, clock.now_system());
+  ProbePool pool(kProbeThreads);
+  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool);
+  HttpApi api(core, metrics, heartbeats, log, clock, token);
+  if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
+    log.error("listen", err, {{"listen", m.daemon.listen}});
+    pool.stop(std::chrono::milliseconds(0));
+    return 1;
+  }
+  log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
+  std::jthread core_thread([&core](std::stop_token stop) { core.run(stop); });
+
+  while (true) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log.info("sighup", "SIGHUP: reloading " + path);
+      // Answered by the core; the result is logged there. Not waited for here, so a
+      // SIGTERM right after is still taken at once.
+      std::thread([f = core.request_reload()]() mutable { f.wait(); }).detach();
+      continue;
+    }
+    log.info("stopping", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+    break;
+  }
+  api.stop();
+  core_thread.request_stop();
+  core_thread.join();
+  if (const std::string err = heartbeats.save(); !err.empty()) log.error("state", err);
+  const std::size_t in_flight = pool.stop(kShutdownGrace);
+  if (in_flight > 0) {
+    // Blocking probes cannot be interrupted; their results are no longer wanted. State is
+    // saved, so leave without waiting for their timeouts.
+    log.warn("stopped", std::to_string(in_flight) + " probes were still running and are abandoned");
+    std::cerr.flush();
+    _exit(0);
+  }
+  log.info("stopped", "stopped cleanly");
+  return 0;
+}
+
+}  // namespace greenlight::daemon

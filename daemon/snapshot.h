@@ -1,0 +1,21 @@
+#pragma once
+
+// What the core publishes after each evaluation: an immutable copy that the HTTP API, the
+// dashboard and /metrics read without locks (std::atomic<std::shared_ptr<const Snapshot>>).
+
+#include <memory>
+
+#include "model/model.h"
+#include "model/propagate.h"
+
+namespace greenlight::daemon {
+
+struct Snapshot {
+  std::shared_ptr<const model::Model> model;
+  model::HealthState state;
+  model::TimePoint evaluated_at{};
+  bool ready = false;  // every signal has run once (or the first round is over)
+  std::uint64_t generation = 0;  // bumped on every successful reload
+};
+
+}  // namespace greenlight::daemon
