@@ -17,6 +17,13 @@ struct Core::SchedulerBox {
 
 namespace {
 constexpr auto kStaleCheckEvery = std::chrono::seconds(1);
+// Readers see new values (latencies, messages) at most this late; state changes at once.
+// Publishing copies the whole state, so it must not happen once per probe result.
+constexpr auto kPublishEvery = std::chrono::milliseconds(200);
+// The core works in ticks: it dispatches every probe due and applies every result that
+// arrived, then sleeps until the next tick. Probe results do not wake it one by one
+// (at 1,000 probes/s that costs more CPU than the probes); they wait at most one tick.
+constexpr auto kTick = std::chrono::milliseconds(10);
 
 std::string key_of(const Model& m, SignalIndex s) { return m.components[m.signals[s].component].id + "/" + m.signals[s].id; }
 }  // namespace
@@ -63,28 +70,29 @@ void Core::heartbeat_received(const std::string& component, const std::string& s
   wake_.notify_all();
 }
 
-void Core::start_probe(SignalIndex s) {
+void Core::start_probe(SignalIndex s, std::chrono::steady_clock::time_point slot) {
   const Signal& sig = model_->signals[s];
   probes::ProbeContext ctx{clock_.now_system(), {}};
   if (sig.kind == ProbeKind::Heartbeat) {
     // Never pushed: count from the daemon's start (SPEC 5a).
     ctx.last_heartbeat = heartbeats_.last(key_of(*model_, s)).value_or(started_at_);
   }
-  pool_.submit([this, model = model_, generation = generation_, s, ctx] {
+  pool_.submit([this, model = model_, generation = generation_, s, ctx, slot] {
+    metrics_.schedule_lag(std::chrono::duration<double>(clock_.now_steady() - slot).count());
     probes::ProbeRun run = probes::run_probe(model->signals[s], ctx);
     metrics_.probe_run(model->signals[s].kind, run.outcome.ok, run.duration.count());
-    {
-      std::lock_guard lock(mutex_);
-      inbox_.results.push_back({generation, s, std::move(run.outcome), run.duration.count()});
-    }
-    wake_.notify_all();
+    std::lock_guard lock(mutex_);
+    inbox_.results.push_back({generation, s, std::move(run.outcome), run.duration.count()});
+    // No notify: the core collects results on its next tick.
   });
+  ++in_flight_;
 }
 
 void Core::apply(std::vector<Result>& results, bool& changed) {
   const auto start = std::chrono::steady_clock::now();
   const TimePoint now = clock_.now_system();
   for (Result& r : results) {
+    --in_flight_;
     if (r.generation != generation_) continue;  // probed under a model since replaced
     scheduler_->scheduler.finished(r.signal);
     if (!has_run_[r.signal]) {
@@ -96,8 +104,7 @@ void Core::apply(std::vector<Result>& results, bool& changed) {
       log_changes(c);
       changed = true;
     }
-    // Values and messages change without a state change; readers want them fresh.
-    changed = true;
+    dirty_ = true;  // values and messages change without a state change
   }
   metrics_.evaluation(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
@@ -206,7 +213,7 @@ void Core::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     bool changed = false;
     const auto now = clock_.now_steady();
-    for (const auto& due : scheduler_->scheduler.take_due(now)) start_probe(due.signal);
+    for (const auto& due : scheduler_->scheduler.take_due(now)) start_probe(due.signal, due.slot);
 
     Inbox inbox;
     {
@@ -216,7 +223,7 @@ void Core::run(std::stop_token stop) {
     if (!inbox.results.empty()) apply(inbox.results, changed);
     for (const auto& [component, signal] : inbox.heartbeats) {
       const auto s = model_->find_signal(component, signal);
-      if (s && !scheduler_->scheduler.in_flight(*s)) start_probe(*s);  // the result arrives through the inbox
+      if (s && !scheduler_->scheduler.in_flight(*s)) start_probe(*s, now);  // the result arrives through the inbox
     }
     if (!inbox.reloads.empty()) reload(inbox.reloads, changed);
 
@@ -234,13 +241,19 @@ void Core::run(std::stop_token stop) {
       log_.info("ready", "first evaluation finished: overall " + std::string(to_string(state_.overall.state)) +
                              " (" + describe_overall(*model_, state_) + ")");
     }
-    if (changed) publish();
+    if (changed || (dirty_ && now - last_publish_ >= kPublishEvery)) {
+      publish();
+      metrics_.skipped(scheduler_->scheduler.skipped());
+      last_publish_ = now;
+      dirty_ = false;
+    }
 
     std::unique_lock lock(mutex_);
-    const auto wake_at = std::min(scheduler_->scheduler.next_due(), next_stale_check);
-    wake_.wait_until(lock, stop, wake_at, [&] {
-      return !inbox_.results.empty() || !inbox_.reloads.empty() || !inbox_.heartbeats.empty();
-    });
+    auto wake_at = std::min(scheduler_->scheduler.next_due(), next_stale_check);
+    if (dirty_) wake_at = std::min(wake_at, last_publish_ + kPublishEvery);
+    if (in_flight_ > 0) wake_at = std::min(wake_at, now + kTick);  // results to collect
+    wake_at = std::max(wake_at, now + kTick);                      // at most one pass per tick
+    wake_.wait_until(lock, stop, wake_at, [&] { return !inbox_.reloads.empty() || !inbox_.heartbeats.empty(); });
   }
   // Whoever still waits for a reload gets an answer.
   std::lock_guard lock(mutex_);

@@ -60,7 +60,7 @@ class Core {
     std::vector<std::pair<std::string, std::string>> heartbeats;
   };
 
-  void start_probe(model::SignalIndex s);
+  void start_probe(model::SignalIndex s, std::chrono::steady_clock::time_point slot);
   void apply(std::vector<Result>& results, bool& changed);
   void reload(std::vector<std::promise<ReloadResult>>& waiting, bool& changed);
   void log_changes(const model::Changes& changes);
@@ -80,6 +80,9 @@ class Core {
   std::size_t first_results_ = 0;          // core thread only
   std::chrono::steady_clock::time_point first_round_deadline_{};
   bool ready_ = false;                     // core thread only
+  bool dirty_ = false;                     // core thread only: state not yet published
+  std::size_t in_flight_ = 0;              // core thread only: probes started, results not applied
+  std::chrono::steady_clock::time_point last_publish_{};
 
   std::mutex mutex_;
   std::condition_variable_any wake_;

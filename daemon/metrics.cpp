@@ -17,6 +17,8 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kProbeBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                             0.25,  0.5,    1,     2.5,  5,     10};
 const prometheus::Histogram::BucketBoundaries kEvalBuckets{0.00001, 0.0001, 0.001, 0.01, 0.1, 1};
+const prometheus::Histogram::BucketBoundaries kLagBuckets{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+                                                          0.1,    0.2,   0.5,   1,     2,    5};
 
 prometheus::ClientMetric gauge(std::vector<prometheus::ClientMetric::Label> labels, double v) {
   prometheus::ClientMetric m;
@@ -68,6 +70,16 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Help("Time of the last successful configuration (re)load, in Unix seconds.")
                            .Register(*registry_)
                            .Add({});
+  schedule_lag_ = &prometheus::BuildHistogram()
+                       .Name("greenlight_probe_schedule_lag_seconds")
+                       .Help("How late probes start after their scheduled slot.")
+                       .Register(*registry_)
+                       .Add({}, kLagBuckets);
+  skipped_ = &prometheus::BuildGauge()
+                  .Name("greenlight_probe_slots_skipped")
+                  .Help("Scheduled probe slots skipped since start because the previous run was still in flight.")
+                  .Register(*registry_)
+                  .Add({});
   for (int k = 0; k <= static_cast<int>(ProbeKind::Scrape); ++k) {
     const std::string type(to_string(static_cast<ProbeKind>(k)));
     probe_runs_->Add({{"type", type}, {"result", "ok"}});
@@ -85,6 +97,8 @@ void Metrics::probe_run(ProbeKind kind, bool ok, double seconds) {
 }
 
 void Metrics::evaluation(double seconds) { evaluation_duration_->Observe(seconds); }
+void Metrics::schedule_lag(double seconds) { schedule_lag_->Observe(seconds); }
+void Metrics::skipped(std::uint64_t total) { skipped_->Set(static_cast<double>(total)); }
 
 void Metrics::reload(bool ok, TimePoint at) {
   reload_ok_->Set(ok ? 1 : 0);

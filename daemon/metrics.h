@@ -29,6 +29,9 @@ class Metrics {
   void probe_run(model::ProbeKind kind, bool ok, double seconds);
   void evaluation(double seconds);
   void reload(bool ok, model::TimePoint at);
+  // How late a probe started after its scheduled slot (queueing in the pool included).
+  void schedule_lag(double seconds);
+  void skipped(std::uint64_t total);
 
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
   std::string render(const Snapshot* snap) const;
@@ -40,6 +43,8 @@ class Metrics {
   prometheus::Histogram* evaluation_duration_;
   prometheus::Gauge* reload_ok_;
   prometheus::Gauge* reload_timestamp_;
+  prometheus::Histogram* schedule_lag_;
+  prometheus::Gauge* skipped_;
 };
 
 }  // namespace greenlight::daemon
