@@ -4,6 +4,7 @@
 
 #include "daemon/config_file.h"
 #include "model/carry_over.h"
+#include "probes/http_engine.h"
 #include "probes/probe.h"
 #include "probes/scheduler.h"
 
@@ -19,7 +20,7 @@ namespace {
 constexpr auto kStaleCheckEvery = std::chrono::seconds(1);
 // Readers see new values (latencies, messages) at most this late; state changes at once.
 // Publishing copies the whole state, so it must not happen once per probe result.
-constexpr auto kPublishEvery = std::chrono::milliseconds(200);
+constexpr auto kPublishEvery = std::chrono::seconds(1);
 // The core works in ticks: it dispatches every probe due and applies every result that
 // arrived, then sleeps until the next tick. Probe results do not wake it one by one
 // (at 1,000 probes/s that costs more CPU than the probes); they wait at most one tick.
@@ -29,14 +30,15 @@ std::string key_of(const Model& m, SignalIndex s) { return m.components[m.signal
 }  // namespace
 
 Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Clock& clock, Log& log,
-           Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool)
+           Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine)
     : model_(std::move(model)),
       config_path_(std::move(config_path)),
       clock_(clock),
       log_(log),
       metrics_(metrics),
       heartbeats_(heartbeats),
-      pool_(pool) {
+      pool_(pool),
+      http_engine_(http_engine) {
   started_at_ = clock_.now_system();
   state_ = HealthState::initial(*model_, started_at_);
   evaluate_all(*model_, state_, started_at_);
@@ -77,6 +79,19 @@ void Core::start_probe(SignalIndex s, std::chrono::steady_clock::time_point slot
     // Never pushed: count from the daemon's start (SPEC 5a).
     ctx.last_heartbeat = heartbeats_.last(key_of(*model_, s)).value_or(started_at_);
   }
+  ++in_flight_;
+  if (const auto* http = std::get_if<HttpSpec>(&sig.spec); http && probes::HttpEngine::handles(http->url)) {
+    metrics_.schedule_lag(std::chrono::duration<double>(clock_.now_steady() - slot).count());
+    http_engine_.submit(probes::http_request_for(*http, sig.timeout),
+                        [this, model = model_, generation = generation_, s](probes::HttpResponse res) {
+                          const auto& spec = std::get<HttpSpec>(model->signals[s].spec);
+                          ProbeOutcome outcome = probes::http_outcome(spec, res);
+                          metrics_.probe_run(ProbeKind::Http, outcome.ok, res.seconds);
+                          std::lock_guard lock(mutex_);
+                          inbox_.results.push_back({generation, s, std::move(outcome), res.seconds});
+                        });
+    return;
+  }
   pool_.submit([this, model = model_, generation = generation_, s, ctx, slot] {
     metrics_.schedule_lag(std::chrono::duration<double>(clock_.now_steady() - slot).count());
     probes::ProbeRun run = probes::run_probe(model->signals[s], ctx);
@@ -85,7 +100,6 @@ void Core::start_probe(SignalIndex s, std::chrono::steady_clock::time_point slot
     inbox_.results.push_back({generation, s, std::move(run.outcome), run.duration.count()});
     // No notify: the core collects results on its next tick.
   });
-  ++in_flight_;
 }
 
 void Core::apply(std::vector<Result>& results, bool& changed) {

@@ -23,6 +23,10 @@
 #include "model/clock.h"
 #include "model/evaluate.h"
 
+namespace greenlight::probes {
+class HttpEngine;
+}
+
 namespace greenlight::daemon {
 
 struct ReloadResult {
@@ -32,8 +36,9 @@ struct ReloadResult {
 
 class Core {
  public:
+  // Plain-http signals run on `http_engine` (one event loop); every other probe on `pool`.
   Core(std::shared_ptr<const model::Model> model, std::string config_path, const model::Clock& clock, Log& log,
-       Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool);
+       Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine);
   ~Core();
 
   // The core loop; returns when `stop` is requested.
@@ -74,6 +79,7 @@ class Core {
   Metrics& metrics_;
   HeartbeatStore& heartbeats_;
   ProbePool& pool_;
+  probes::HttpEngine& http_engine_;
   std::uint64_t generation_ = 0;           // core thread only
   model::TimePoint started_at_{};
   std::vector<std::uint8_t> has_run_;      // core thread only: first result seen per signal

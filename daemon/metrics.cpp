@@ -80,20 +80,21 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                   .Help("Scheduled probe slots skipped since start because the previous run was still in flight.")
                   .Register(*registry_)
                   .Add({});
-  for (int k = 0; k <= static_cast<int>(ProbeKind::Scrape); ++k) {
+  static_assert(static_cast<int>(ProbeKind::Scrape) + 1 == kKinds);
+  for (int k = 0; k < kKinds; ++k) {
     const std::string type(to_string(static_cast<ProbeKind>(k)));
-    probe_runs_->Add({{"type", type}, {"result", "ok"}});
-    probe_runs_->Add({{"type", type}, {"result", "fail"}});
-    probe_duration_->Add({{"type", type}}, kProbeBuckets);
+    runs_ok_[k] = &probe_runs_->Add({{"type", type}, {"result", "ok"}});
+    runs_fail_[k] = &probe_runs_->Add({{"type", type}, {"result", "fail"}});
+    duration_[k] = &probe_duration_->Add({{"type", type}}, kProbeBuckets);
   }
 }
 
 Metrics::~Metrics() = default;
 
 void Metrics::probe_run(ProbeKind kind, bool ok, double seconds) {
-  const std::string type(to_string(kind));
-  probe_runs_->Add({{"type", type}, {"result", ok ? "ok" : "fail"}}).Increment();
-  probe_duration_->Add({{"type", type}}, kProbeBuckets).Observe(seconds);
+  const int k = static_cast<int>(kind);
+  (ok ? runs_ok_ : runs_fail_)[k]->Increment();
+  duration_[k]->Observe(seconds);
 }
 
 void Metrics::evaluation(double seconds) { evaluation_duration_->Observe(seconds); }

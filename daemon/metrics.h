@@ -44,6 +44,11 @@ class Metrics {
   prometheus::Gauge* reload_ok_;
   prometheus::Gauge* reload_timestamp_;
   prometheus::Histogram* schedule_lag_;
+  // Series looked up once: a lookup by labels per probe result costs a map, a hash and a lock.
+  static constexpr int kKinds = 8;
+  prometheus::Counter* runs_ok_[kKinds]{};
+  prometheus::Counter* runs_fail_[kKinds]{};
+  prometheus::Histogram* duration_[kKinds]{};
   prometheus::Gauge* skipped_;
 };
 

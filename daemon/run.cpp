@@ -1,6 +1,7 @@
 #include "daemon/run.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "daemon/files.h"
 #include "daemon/http_api.h"
 #include "daemon/probe_pool.h"
+#include "probes/http_engine.h"
 #include "probes/process.h"
 
 namespace greenlight::daemon {
@@ -30,6 +32,12 @@ int run_daemon(const std::string& path, LogFormat format) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   probes::become_subreaper();
+  // Every signal may have a socket in flight on the event loop: raise the soft limit on
+  // open files to the hard one, as Prometheus-grade daemons do.
+  if (rlimit lim{}; getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
 
   const model::LoadResult loaded = load_file(path);
   if (!loaded.ok()) {
@@ -64,10 +72,12 @@ int run_daemon(const std::string& path, LogFormat format) {
   Metrics metrics;
   metrics.reload(true, clock.now_system());
   ProbePool pool(kProbeThreads);
-  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool);
+  probes::HttpEngine http_engine;
+  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine);
   HttpApi api(core, metrics, heartbeats, log, clock, token);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
+    http_engine.stop();
     pool.stop(std::chrono::milliseconds(0));
     return 1;
   }
@@ -90,6 +100,7 @@ int run_daemon(const std::string& path, LogFormat format) {
   api.stop();
   core_thread.request_stop();
   core_thread.join();
+  http_engine.stop();  // before `core` goes: its callbacks post to the core
   if (const std::string err = heartbeats.save(); !err.empty()) log.error("state", err);
   const std::size_t in_flight = pool.stop(kShutdownGrace);
   if (in_flight > 0) {

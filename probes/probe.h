@@ -27,6 +27,12 @@ struct ProbeRun {
 ProbeRun run_probe(const model::Signal& signal, const ProbeContext& ctx) noexcept;
 
 model::ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout);
+// The two halves of probe_http, for callers that send the request themselves (the
+// daemon's event loop): the request for a signal, and the outcome of its response.
+struct HttpRequest;
+struct HttpResponse;
+HttpRequest http_request_for(const model::HttpSpec& spec, model::Duration timeout);
+model::ProbeOutcome http_outcome(const model::HttpSpec& spec, const HttpResponse& res);
 model::ProbeOutcome probe_tcp(const model::TcpSpec& spec, model::Duration timeout);
 model::ProbeOutcome probe_exec(const model::ExecSpec& spec, model::Duration timeout);
 model::ProbeOutcome probe_tls(const model::TlsSpec& spec, model::Duration timeout, model::TimePoint now);

@@ -37,7 +37,7 @@ std::string ms(double seconds) { return fixed(seconds * 1000.0, seconds < 0.01 ?
 
 }  // namespace
 
-ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout) {
+HttpRequest http_request_for(const model::HttpSpec& spec, model::Duration timeout) {
   HttpRequest req;
   req.method = spec.method;
   req.url = spec.url;
@@ -46,7 +46,10 @@ ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout) {
   req.timeout = timeout;
   req.ca_file = spec.ca_file;
   req.tls_verify = spec.tls_verify;
-  const HttpResponse res = http_request(req);
+  return req;
+}
+
+ProbeOutcome http_outcome(const model::HttpSpec& spec, const HttpResponse& res) {
   if (res.status == 0) return failure(spec.method + " " + spec.url + ": " + res.error);
   const bool status_ok = spec.expect_status.empty()
                              ? res.status >= 200 && res.status < 300
@@ -69,6 +72,10 @@ ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout) {
     }
   }
   return o;
+}
+
+ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout) {
+  return http_outcome(spec, http_request(http_request_for(spec, timeout)));
 }
 
 ProbeOutcome probe_tcp(const model::TcpSpec& spec, model::Duration timeout) {
