@@ -323,3 +323,49 @@ TEST_CASE("greenlight check runs every signal once and exits with the state", "[
   CHECK(j["overall"] == "red");
   CHECK(j["overall_detail"]["root_causes"][0]["component"] == "db");
 }
+
+TEST_CASE("a hung probe never delays the others; a closed TCP listener turns red", "[integration][daemon]") {
+  Service hung, fast;
+  hung.delay_ms = 5000;  // answers long after its 2 s timeout
+  // A TCP listener the test opens and later closes.
+  auto listener = std::make_unique<HttpFixture>();
+  const int tcp_port = listener->port();
+  DaemonProcess d(R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+[components.hung]
+  [[components.hung.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + hung.url() + R"("
+  timeout = "2s"
+[components.fast]
+  [[components.fast.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + fast.url() + R"("
+  timeout = "2s"
+[components.queue]
+  [[components.queue.signals]]
+  id = "tcp"
+  probe = "tcp"
+  target = "127.0.0.1:)" + std::to_string(tcp_port) + R"("
+  timeout = "1s"
+)");
+  REQUIRE(d.wait_ready());
+  REQUIRE(becomes(d, "component", "fast", "green", 5s));
+  REQUIRE(becomes(d, "component", "queue", "green", 5s));
+  // While `hung` keeps timing out, `fast` still runs every 200 ms: it turns red at once.
+  fast.status = 500;
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE(becomes(d, "component", "fast", "red", 5s));
+  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
+  CHECK(becomes(d, "component", "hung", "red", 5s));
+  listener.reset();  // the listener goes away
+  REQUIRE(becomes(d, "component", "queue", "red", 5s));
+  CHECK(d.get_json("/api/v1/components/queue")["root_causes"][0]["message"].get<std::string>().find(
+            "Connection refused") != std::string::npos);
+  CHECK(d.stop(SIGTERM) == 0);
+}

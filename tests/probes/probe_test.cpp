@@ -8,9 +8,13 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 
 #include "probes/probe.h"
+#include "probes/http_client.h"
+#include "probes/http_engine.h"
 #include "probes/process.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
@@ -276,4 +280,63 @@ TEST_CASE("the tls probe reports days until the certificate expires", "[probes][
   CHECK(o.message.find("verification failed") != std::string::npos);
   server.stop();
   t.join();
+}
+
+TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking client", "[probes][http][engine]") {
+  HttpFixture f;
+  f.server.Get("/health", [](const httplib::Request&, httplib::Response& res) { res.set_content("{\"status\": \"ok\"}", "application/json"); });
+  f.server.Get("/broken", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+  f.server.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(1500ms);
+    res.set_content("late", "text/plain");
+  });
+  f.server.Post("/order", [](const httplib::Request& req, httplib::Response& res) {
+    res.status = req.get_header_value("X-Token") == "t" && req.body == "{}" ? 201 : 403;
+  });
+  probes::HttpEngine engine;
+  // Submits every spec at once (they run concurrently) and waits for all outcomes.
+  auto run_all = [&](const std::vector<model::HttpSpec>& specs, model::Duration timeout) {
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<std::optional<model::ProbeOutcome>> out(specs.size());
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      engine.submit(probes::http_request_for(specs[i], timeout), [&, i](probes::HttpResponse r) {
+        std::lock_guard lock(m);
+        out[i] = probes::http_outcome(specs[i], r);
+        cv.notify_all();
+      });
+    }
+    std::unique_lock lock(m);
+    REQUIRE(cv.wait_for(lock, 10s, [&] { return std::all_of(out.begin(), out.end(), [](auto& o) { return o.has_value(); }); }));
+    std::vector<model::ProbeOutcome> done;
+    for (auto& o : out) done.push_back(*o);
+    return done;
+  };
+  model::HttpSpec ok, broken, slow, post, refused, regex, by_name;
+  ok.url = f.url("/health");
+  broken.url = f.url("/broken");
+  slow.url = f.url("/slow");
+  post.url = f.url("/order");
+  post.method = "POST";
+  post.headers = {{"X-Token", "t"}};
+  post.body = "{}";
+  post.expect_status = {201};
+  refused.url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
+  regex.url = f.url("/health");
+  regex.expect_body = "\"status\":\\s*\"down\"";
+  by_name.url = "http://localhost:" + std::to_string(f.port()) + "/health";  // through the resolver
+  const auto o = run_all({ok, broken, slow, post, refused, regex, by_name}, 500ms);
+  CHECK(o[0].ok);
+  CHECK(o[0].value.has_value());
+  CHECK(o[0].message.rfind("HTTP 200 in ", 0) == 0);
+  CHECK_FALSE(o[1].ok);
+  CHECK(o[1].message.find("HTTP 500") != std::string::npos);
+  CHECK_FALSE(o[2].ok);
+  CHECK(o[2].message.find("no complete response within 500ms") != std::string::npos);
+  CHECK(o[3].ok);
+  CHECK_FALSE(o[4].ok);
+  CHECK(o[4].message.find("cannot connect") != std::string::npos);
+  CHECK_FALSE(o[5].ok);
+  CHECK(o[5].message.find("body does not match") != std::string::npos);
+  CHECK(o[6].ok);
 }
