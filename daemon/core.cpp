@@ -159,52 +159,37 @@ void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& change
   for (auto& p : waiting) p.set_value(result);
 }
 
+namespace {
+
+// One log line per state change: `<kind> <name>: <from> -> <to>: <reason>`, with the
+// same facts as fields for JSON logs.
+void log_change(Log& log, std::string_view kind, const std::string& name, const StateChange& c,
+                const std::string& reason, LogFields ids) {
+  const std::string from(to_string(c.from)), to(to_string(c.to));
+  std::string prefix(kind);
+  if (!name.empty()) prefix += " " + name;
+  ids.insert(ids.begin(), {"kind", std::string(kind)});
+  ids.insert(ids.end(), {{"from", from}, {"to", to}, {"reason", reason}});
+  log.info("state_change", prefix + ": " + from + " -> " + to + ": " + reason, ids);
+}
+
+}  // namespace
+
 void Core::log_changes(const Changes& changes) {
   const Model& m = *model_;
   for (const StateChange& c : changes.signals) {
     const Signal& s = m.signals[c.index];
-    log_.info("state_change",
-              "signal " + key_of(m, c.index) + ": " + std::string(to_string(c.from)) + " -> " +
-                  std::string(to_string(c.to)) + ": " + describe(state_.signals[c.index], s),
-              {{"kind", "signal"},
-               {"component", m.components[s.component].id},
-               {"signal", s.id},
-               {"from", std::string(to_string(c.from))},
-               {"to", std::string(to_string(c.to))},
-               {"reason", describe(state_.signals[c.index], s)}});
+    log_change(log_, "signal", key_of(m, c.index), c, describe(state_.signals[c.index], s),
+               {{"component", m.components[s.component].id}, {"signal", s.id}});
   }
   for (const StateChange& c : changes.components) {
-    const std::string reason = describe_component(m, state_, c.index);
-    log_.info("state_change",
-              "component " + m.components[c.index].id + ": " + std::string(to_string(c.from)) + " -> " +
-                  std::string(to_string(c.to)) + ": " + reason,
-              {{"kind", "component"},
-               {"component", m.components[c.index].id},
-               {"from", std::string(to_string(c.from))},
-               {"to", std::string(to_string(c.to))},
-               {"reason", reason}});
+    log_change(log_, "component", m.components[c.index].id, c, describe_component(m, state_, c.index),
+               {{"component", m.components[c.index].id}});
   }
   for (const StateChange& c : changes.flows) {
-    const std::string reason = describe_flow(m, state_, c.index);
-    log_.info("state_change",
-              "flow " + m.flows[c.index].id + ": " + std::string(to_string(c.from)) + " -> " +
-                  std::string(to_string(c.to)) + ": " + reason,
-              {{"kind", "flow"},
-               {"flow", m.flows[c.index].id},
-               {"from", std::string(to_string(c.from))},
-               {"to", std::string(to_string(c.to))},
-               {"reason", reason}});
+    log_change(log_, "flow", m.flows[c.index].id, c, describe_flow(m, state_, c.index), {{"flow", m.flows[c.index].id}});
   }
-  if (changes.overall) {
-    const std::string reason = describe_overall(m, state_);
-    log_.info("state_change",
-              "overall: " + std::string(to_string(changes.overall->from)) + " -> " +
-                  std::string(to_string(changes.overall->to)) + ": " + reason,
-              {{"kind", "overall"},
-               {"from", std::string(to_string(changes.overall->from))},
-               {"to", std::string(to_string(changes.overall->to))},
-               {"reason", reason}});
-  }
+  if (changes.overall) log_change(log_, "overall", "", *changes.overall, describe_overall(m, state_), {});
 }
 
 void Core::publish() {

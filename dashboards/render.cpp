@@ -38,6 +38,15 @@ json root_causes_json(const Model& m, const HealthState& st, const std::vector<R
   return out;
 }
 
+namespace {
+// The on-call facts a component and a flow share, when set.
+void add_ownership(json& j, const std::string& owner, const std::string& runbook, const std::string& description) {
+  if (!owner.empty()) j["owner"] = owner;
+  if (!runbook.empty()) j["runbook"] = runbook;
+  if (!description.empty()) j["description"] = description;
+}
+}  // namespace
+
 json signal_json(const Model& m, const HealthState& st, SignalIndex s) {
   const Signal& sig = m.signals[s];
   const SignalState& ss = st.signals[s];
@@ -69,9 +78,7 @@ json component_json(const Model& m, const HealthState& st, ComponentIndex c, boo
          {"reason", describe_component(m, st, c)},
          {"root_causes", n.state == Health::Green ? json::array()
                                                   : root_causes_json(m, st, root_causes_of_component(m, st, c))}};
-  if (!comp.owner.empty()) j["owner"] = comp.owner;
-  if (!comp.runbook.empty()) j["runbook"] = comp.runbook;
-  if (!comp.description.empty()) j["description"] = comp.description;
+  add_ownership(j, comp.owner, comp.runbook, comp.description);
   if (detail) {
     json signals = json::array();
     for (SignalIndex s = comp.first_signal; s < comp.first_signal + comp.signal_count; ++s) {
@@ -104,9 +111,7 @@ json flow_json(const Model& m, const HealthState& st, FlowIndex f, bool detail) 
          {"reason", describe_flow(m, st, f)},
          {"root_causes",
           n.state == Health::Green ? json::array() : root_causes_json(m, st, root_causes_of_flow(m, st, f))}};
-  if (!flow.owner.empty()) j["owner"] = flow.owner;
-  if (!flow.runbook.empty()) j["runbook"] = flow.runbook;
-  if (!flow.description.empty()) j["description"] = flow.description;
+  add_ownership(j, flow.owner, flow.runbook, flow.description);
   if (detail) {
     json steps = json::array();
     for (const FlowStep& step : flow.steps) {

@@ -12,6 +12,8 @@ namespace {
 
 std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
+constexpr std::string_view kCriticalities = "\"high\", \"medium\" or \"low\"";
+
 std::string_view type_name(toml::node_type t) {
   switch (t) {
     case toml::node_type::string: return "a string";
@@ -108,6 +110,16 @@ class TableReader {
   const toml::table* subtable(std::string_view key);
   std::vector<std::string> string_array(std::string_view key, bool required = false);
   std::optional<Labels> string_table(std::string_view key);
+  // A string key naming one of an enum's values, parsed by `parse`; `expected` lists them.
+  template <typename Parse>
+  auto choice(std::string_view key, Parse parse, std::string_view expected) -> decltype(parse(std::string_view{})) {
+    const toml::node* n = node(key);
+    auto v = string(key);
+    if (!v) return std::nullopt;
+    auto parsed = parse(*v);
+    if (!parsed) error(*n, std::string(key) + " must be " + std::string(expected) + ", not \"" + *v + "\"");
+    return parsed;
+  }
 
   void error(const toml::node& at, const std::string& message);
   void error_here(const std::string& message);
@@ -464,14 +476,7 @@ void Loader::load_component(const std::string& id, const toml::node& n) {
   if (auto v = r.string("runbook")) c.runbook = *v;
   if (auto v = r.string("owner")) c.owner = *v;
   if (auto v = r.boolean("alert")) c.alert = *v;
-  const toml::node* crit_node = r.node("criticality");
-  if (auto v = r.string("criticality")) {
-    if (auto cr = parse_criticality(*v)) {
-      c.criticality = *cr;
-    } else {
-      r.error(*crit_node, "criticality must be \"high\", \"medium\" or \"low\", not " + quote(*v));
-    }
-  }
+  if (auto v = r.choice("criticality", parse_criticality, kCriticalities)) c.criticality = *v;
   if (auto v = r.string_table("labels")) c.labels = std::move(*v);
 
   if (const toml::array* deps = r.array("depends_on")) {
@@ -722,22 +727,8 @@ void Loader::load_flow(const std::string& id, const toml::node& n) {
   if (auto v = r.string("owner")) f.owner = *v;
   if (auto v = r.string_table("labels")) f.labels = std::move(*v);
   if (auto v = r.duration("alert_after", true)) f.alert_after = *v;
-  const toml::node* kind_node = r.node("kind");
-  if (auto v = r.string("kind")) {
-    if (auto k = parse_flow_kind(*v)) {
-      f.kind = *k;
-    } else {
-      r.error(*kind_node, "kind must be \"user\" or \"system\", not " + quote(*v));
-    }
-  }
-  const toml::node* crit_node = r.node("criticality");
-  if (auto v = r.string("criticality")) {
-    if (auto c = parse_criticality(*v)) {
-      f.criticality = *c;
-    } else {
-      r.error(*crit_node, "criticality must be \"high\", \"medium\" or \"low\", not " + quote(*v));
-    }
-  }
+  if (auto v = r.choice("kind", parse_flow_kind, "\"user\" or \"system\"")) f.kind = *v;
+  if (auto v = r.choice("criticality", parse_criticality, kCriticalities)) f.criticality = *v;
   if (const toml::array* steps = r.array("steps", true)) {
     if (steps->empty()) r.error(*steps, "a flow needs at least one step");
     for (const toml::node& s : *steps) {

@@ -63,13 +63,12 @@ std::string script(const std::string& name, const std::string& body) {
   return path;
 }
 
-model::TimePoint wall_now() { return std::chrono::time_point_cast<model::Duration>(std::chrono::system_clock::now()); }
-
-}  // namespace
-
-TEST_CASE("the http probe reports status and latency", "[probes][http]") {
-  HttpFixture f;
-  f.server.Get("/health", [](const httplib::Request&, httplib::Response& res) { res.set_content("{\"status\": \"ok\"}", "application/json"); });
+// The service both HTTP client tests probe: healthy, broken, slow, and an order endpoint
+// that wants a token header and a JSON body.
+void install_routes(HttpFixture& f) {
+  f.server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\": \"ok\"}", "application/json");
+  });
   f.server.Get("/broken", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
   f.server.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
     std::this_thread::sleep_for(1500ms);
@@ -79,6 +78,15 @@ TEST_CASE("the http probe reports status and latency", "[probes][http]") {
     res.status = req.get_header_value("X-Token") == "t" && req.body == "{}" ? 201 : 403;
     res.set_content(R"({"status": "accepted"})", "application/json");
   });
+}
+
+model::TimePoint wall_now() { return std::chrono::time_point_cast<model::Duration>(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+TEST_CASE("the http probe reports status and latency", "[probes][http]") {
+  HttpFixture f;
+  install_routes(f);
 
   model::HttpSpec spec;
   spec.url = f.url("/health");
@@ -284,15 +292,7 @@ TEST_CASE("the tls probe reports days until the certificate expires", "[probes][
 
 TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking client", "[probes][http][engine]") {
   HttpFixture f;
-  f.server.Get("/health", [](const httplib::Request&, httplib::Response& res) { res.set_content("{\"status\": \"ok\"}", "application/json"); });
-  f.server.Get("/broken", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
-  f.server.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(1500ms);
-    res.set_content("late", "text/plain");
-  });
-  f.server.Post("/order", [](const httplib::Request& req, httplib::Response& res) {
-    res.status = req.get_header_value("X-Token") == "t" && req.body == "{}" ? 201 : 403;
-  });
+  install_routes(f);
   probes::HttpEngine engine;
   // Submits every spec at once (they run concurrently) and waits for all outcomes.
   auto run_all = [&](const std::vector<model::HttpSpec>& specs, model::Duration timeout) {
