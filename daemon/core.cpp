@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/config_file.h"
+#include "daemon/state_store.h"
 #include "model/carry_over.h"
 #include "probes/http_engine.h"
 #include "probes/probe.h"
@@ -41,7 +42,7 @@ Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Cl
       http_engine_(http_engine) {
   started_at_ = clock_.now_system();
   state_ = HealthState::initial(*model_, started_at_);
-  evaluate_all(*model_, state_, started_at_);
+  restored_ = restore_state(model_->daemon.state_dir, *model_, state_, started_at_);  // evaluates too
   has_run_.assign(model_->signals.size(), 0);
   const auto steady = clock_.now_steady();
   scheduler_ = std::make_unique<SchedulerBox>(SchedulerBox{probes::Scheduler(*model_, steady)});
@@ -207,8 +208,9 @@ void Core::run(std::stop_token stop) {
   log_.info("started",
             "watching " + std::to_string(model_->signals.size()) + " signals of " +
                 std::to_string(model_->components.size()) + " components and " + std::to_string(model_->flows.size()) +
-                " flows",
-            {{"path", config_path_}});
+                " flows (" + std::to_string(restored_) + " signal states restored from " + model_->daemon.state_dir +
+                ")",
+            {{"path", config_path_}, {"restored", std::to_string(restored_)}});
   while (!stop.stop_requested()) {
     bool changed = false;
     const auto now = clock_.now_steady();
@@ -253,6 +255,9 @@ void Core::run(std::stop_token stop) {
     if (in_flight_ > 0) wake_at = std::min(wake_at, now + kTick);  // results to collect
     wake_at = std::max(wake_at, now + kTick);                      // at most one pass per tick
     wake_.wait_until(lock, stop, wake_at, [&] { return !inbox_.reloads.empty() || !inbox_.heartbeats.empty(); });
+  }
+  if (const std::string err = save_state(model_->daemon.state_dir, *model_, state_, clock_.now_system()); !err.empty()) {
+    log_.error("state_not_saved", err);
   }
   // Whoever still waits for a reload gets an answer.
   std::lock_guard lock(mutex_);

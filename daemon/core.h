@@ -87,6 +87,7 @@ class Core {
   std::chrono::steady_clock::time_point first_round_deadline_{};
   bool ready_ = false;                     // core thread only
   bool dirty_ = false;                     // core thread only: state not yet published
+  std::size_t restored_ = 0;               // signal states restored from state_dir at start
   std::size_t in_flight_ = 0;              // core thread only: probes started, results not applied
   std::chrono::steady_clock::time_point last_publish_{};
 

@@ -369,3 +369,35 @@ interval = "200ms"
             "Connection refused") != std::string::npos);
   CHECK(d.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("a restart keeps fresh signal states and their since", "[integration][daemon][restart]") {
+  Service db, api;
+  db.status = 503;
+  const std::string state_dir =
+      (std::filesystem::temp_directory_path() / ("greenlight-restart-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(state_dir);
+  std::string toml = model_for(db, api);
+  toml.replace(toml.find("{DIR}/state"), 11, state_dir);
+  toml.replace(toml.find("interval = \"200ms\""), 18, "interval = \"2s\"");  // slow probing: state must come from disk
+  std::string red_since;
+  {
+    DaemonProcess first(toml);
+    REQUIRE(first.wait_ready());
+    REQUIRE(becomes(first, "component", "db", "red", 15s));
+    red_since = first.get_json("/api/v1/components/db")["since"];
+    CHECK(first.stop(SIGTERM) == 0);
+  }
+  REQUIRE(std::filesystem::exists(state_dir + "/state.json"));
+  DaemonProcess second(toml);
+  REQUIRE(DaemonProcess::wait_until([&] { return second.get("/healthz") != nullptr; }, 5s));
+  // Served from the saved state before the new process has probed anything.
+  const json db_json = second.get_json("/api/v1/components/db");
+  CHECK(db_json["state"] == "red");
+  CHECK(db_json["since"] == red_since);
+  CHECK(second.get_json("/api/v1/flows/checkout")["state"] == "red");
+  const auto started = second.log_events({{"event", "started"}});
+  REQUIRE(started.size() == 1);
+  CHECK(started[0]["restored"] == "2");
+  CHECK(second.stop(SIGTERM) == 0);
+  std::filesystem::remove_all(state_dir);
+}
