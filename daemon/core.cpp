@@ -83,14 +83,14 @@ void Core::start_probe(SignalIndex s, std::chrono::steady_clock::time_point slot
   ++in_flight_;
   if (const auto* http = std::get_if<HttpSpec>(&sig.spec); http && probes::HttpEngine::handles(http->url)) {
     metrics_.schedule_lag(std::chrono::duration<double>(clock_.now_steady() - slot).count());
-    http_engine_.submit(probes::http_request_for(*http, sig.timeout),
-                        [this, model = model_, generation = generation_, s](probes::HttpResponse res) {
-                          const auto& spec = std::get<HttpSpec>(model->signals[s].spec);
-                          ProbeOutcome outcome = probes::http_outcome(spec, res);
-                          metrics_.probe_run(ProbeKind::Http, outcome.ok, res.seconds);
-                          std::lock_guard lock(mutex_);
-                          inbox_.results.push_back({generation, s, std::move(outcome), res.seconds});
-                        });
+    http_batch_.emplace_back(probes::http_request_for(*http, sig.timeout),
+                             [this, model = model_, generation = generation_, s](probes::HttpResponse res) {
+                               const auto& spec = std::get<HttpSpec>(model->signals[s].spec);
+                               ProbeOutcome outcome = probes::http_outcome(spec, res);
+                               metrics_.probe_run(ProbeKind::Http, outcome.ok, res.seconds);
+                               std::lock_guard lock(mutex_);
+                               inbox_.results.push_back({generation, s, std::move(outcome), res.seconds});
+                             });
     return;
   }
   pool_.submit([this, model = model_, generation = generation_, s, ctx, slot] {
@@ -227,6 +227,7 @@ void Core::run(std::stop_token stop) {
       if (s && !scheduler_->scheduler.in_flight(*s)) start_probe(*s, now);  // the result arrives through the inbox
     }
     if (!inbox.reloads.empty()) reload(inbox.reloads, changed);
+    http_engine_.submit(std::exchange(http_batch_, {}));
 
     if (now >= next_stale_check) {
       const Changes c = expire_stale(*model_, state_, clock_.now_system());

@@ -23,6 +23,8 @@
 #include "model/clock.h"
 #include "model/evaluate.h"
 
+#include "probes/http_client.h"
+
 namespace greenlight::probes {
 class HttpEngine;
 }
@@ -88,7 +90,9 @@ class Core {
   bool ready_ = false;                     // core thread only
   bool dirty_ = false;                     // core thread only: state not yet published
   std::size_t restored_ = 0;               // signal states restored from state_dir at start
-  std::size_t in_flight_ = 0;              // core thread only: probes started, results not applied
+  std::size_t in_flight_ = 0;
+  // HTTP probes started in this pass, handed to the engine together at its end.
+  std::vector<std::pair<probes::HttpRequest, std::function<void(probes::HttpResponse)>>> http_batch_;              // core thread only: probes started, results not applied
   std::chrono::steady_clock::time_point last_publish_{};
 
   std::mutex mutex_;

@@ -151,6 +151,13 @@ void HttpEngine::submit(HttpRequest req, Callback done) {
   });
 }
 
+void HttpEngine::submit(std::vector<std::pair<HttpRequest, Callback>> batch) {
+  if (batch.empty()) return;
+  asio::post(impl_->ioc, [this, batch = std::move(batch)]() mutable {
+    for (auto& [req, done] : batch) std::make_shared<Session>(impl_->ioc, std::move(req), std::move(done))->start();
+  });
+}
+
 void HttpEngine::stop() {
   if (!impl_ || !impl_->thread.joinable()) return;
   impl_->work.reset();

@@ -10,6 +10,8 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "probes/http_client.h"
 
@@ -25,6 +27,8 @@ class HttpEngine {
   using Callback = std::function<void(HttpResponse)>;
   // `req.url` must be http://; `done` is called exactly once (unless stopped first).
   void submit(HttpRequest req, Callback done);
+  // Many requests with one hand-off to the loop's thread (one wake-up instead of one each).
+  void submit(std::vector<std::pair<HttpRequest, Callback>> batch);
   void stop();
 
   // Whether the engine can serve this URL (plain http).
