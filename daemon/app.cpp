@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "daemon/check.h"
 #include "daemon/config_file.h"
 #include "model/graph_export.h"
 
@@ -27,7 +28,8 @@ int validate_command(const std::string& path, std::ostream& out, std::ostream& e
   return kExitOk;
 }
 
-int graph_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err) {
+int graph_command(const std::string& path, const std::string& format, bool with_states, std::ostream& out,
+                  std::ostream& err) {
   const auto f = model::parse_graph_format(format);
   if (!f) {
     err << "greenlight graph: unknown format \"" << format << "\" (use dot, json or mermaid)\n";
@@ -35,7 +37,12 @@ int graph_command(const std::string& path, const std::string& format, std::ostre
   }
   const model::LoadResult r = load_file(path);
   if (!report(r, err)) return kExitInvalid;
-  out << model::export_graph(*r.model, nullptr, *f);
+  if (with_states) {
+    const model::HealthState st = evaluate_once(*r.model);
+    out << model::export_graph(*r.model, &st, *f);
+  } else {
+    out << model::export_graph(*r.model, nullptr, *f);
+  }
   return kExitOk;
 }
 

@@ -14,6 +14,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitInvalid = 2;
 
 int validate_command(const std::string& path, std::ostream& out, std::ostream& err);
-int graph_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err);
+// With `with_states`, every signal is probed once first and the graph shows the states
+// (DOT and Mermaid coloured by state, JSON with a "state" per node).
+int graph_command(const std::string& path, const std::string& format, bool with_states, std::ostream& out,
+                  std::ostream& err);
 
 }  // namespace greenlight::daemon

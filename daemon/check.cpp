@@ -105,6 +105,13 @@ void print_text(const Model& m, const HealthState& st, std::ostream& out) {
 
 }  // namespace
 
+HealthState evaluate_once(const Model& m) {
+  HeartbeatStore heartbeats(m.daemon.state_dir);
+  HealthState st = HealthState::initial(m, std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()));
+  run_all(m, st, heartbeats);
+  return st;
+}
+
 int check_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err) {
   const LoadResult r = load_file(path);
   if (!r.ok()) {
@@ -113,9 +120,7 @@ int check_command(const std::string& path, const std::string& format, std::ostre
     return 3;
   }
   const Model& m = *r.model;
-  HeartbeatStore heartbeats(m.daemon.state_dir);
-  HealthState st = HealthState::initial(m, std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()));
-  run_all(m, st, heartbeats);
+  const HealthState st = evaluate_once(m);
   if (format == "json") {
     out << dashboards::status_json(m, st).dump(2) << "\n";
   } else {

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   graph->add_option("--format", format, "dot, json or mermaid")
       ->check(CLI::IsMember({"dot", "json", "mermaid"}))
       ->capture_default_str();
+  bool with_states = false;
+  graph->add_flag("--states", with_states, "probe every signal once and colour the graph by state");
 
   std::string check_format = "text";
   auto* check = app.add_subcommand("check", "Run every signal once; print states and root causes; exit 0/1/2/3");
@@ -48,7 +50,7 @@ int main(int argc, char** argv) {
   }
 
   if (*validate) return validate_command(file, std::cout, std::cerr);
-  if (*graph) return graph_command(file, format, std::cout, std::cerr);
+  if (*graph) return graph_command(file, format, with_states, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
   if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);
   return 64;

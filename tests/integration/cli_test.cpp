@@ -74,3 +74,13 @@ TEST_CASE("a usage error exits 64, never a health exit code", "[integration][cli
   CHECK(run_process({kBinary}).exit_code == 64);
   CHECK(run_process({kBinary, "--help"}).exit_code == 0);
 }
+
+TEST_CASE("greenlight graph --states probes once and colours the DOT by state", "[integration][cli][graph]") {
+  // Nothing of the shop runs here: every probed component is red, the backup heartbeat green.
+  const auto dot = run_process({kBinary, "graph", kShop, "--format", "dot", "--states"});
+  REQUIRE(dot.exit_code == 0);
+  CHECK(dot.out.find("label=\"Orders database (red)\", fillcolor=\"#c62828\"") != std::string::npos);
+  CHECK(dot.out.find("label=\"Nightly backup (green)\", fillcolor=\"#2e7d32\"") != std::string::npos);
+  const auto json = run_process({kBinary, "graph", kShop, "--format", "json", "--states"});
+  CHECK(nlohmann::json::parse(json.out)["nodes"][0].contains("state"));
+}
