@@ -243,6 +243,7 @@ class RootCauseFinder {
     if (!visited_.insert(v).second) return;
     const Health s = st_.components[v].state;
     if (s == Health::Green) return;
+    visited_order.push_back(v);
     bool explained = false;
     const auto deps = m_.graph.dependencies(v);
     const auto edges = m_.graph.dependency_edges(v);
@@ -274,6 +275,7 @@ class RootCauseFinder {
   }
 
   std::vector<RootCause> out;
+  std::vector<ComponentIndex> visited_order;  // non-green components visited, in order
 
  private:
   const Model& m_;
@@ -289,6 +291,12 @@ std::vector<RootCause> root_causes_of_component(const Model& m, const HealthStat
   RootCauseFinder finder(m, st);
   finder.visit(c);
   return std::move(finder.out);
+}
+
+std::vector<ComponentIndex> explanation_of_component(const Model& m, const HealthState& st, ComponentIndex c) {
+  RootCauseFinder finder(m, st);
+  finder.visit(c);
+  return std::move(finder.visited_order);
 }
 
 std::vector<RootCause> root_causes_of_flow(const Model& m, const HealthState& st, FlowIndex f) {

@@ -106,6 +106,9 @@ struct RootCause {
 std::vector<RootCause> root_causes_of_component(const Model& m, const HealthState& st, ComponentIndex c);
 std::vector<RootCause> root_causes_of_flow(const Model& m, const HealthState& st, FlowIndex f);
 std::vector<RootCause> root_causes_overall(const Model& m, const HealthState& st);
+// Every component on the paths that explain `c`'s state, `c` included (the walk root
+// causes take): what alert suppression looks at.
+std::vector<ComponentIndex> explanation_of_component(const Model& m, const HealthState& st, ComponentIndex c);
 
 // Human reasons: `depends on "db" (critical), which is red`.
 std::string describe_component(const Model& m, const HealthState& st, ComponentIndex c);

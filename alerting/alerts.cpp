@@ -1,0 +1,164 @@
+#include "alerting/alerts.h"
+
+#include <algorithm>
+
+namespace greenlight::alerting {
+
+using namespace model;
+
+namespace {
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+}  // namespace
+
+std::string_view to_string(AlertStatus s) {
+  switch (s) {
+    case AlertStatus::Inactive: return "inactive";
+    case AlertStatus::Pending: return "pending";
+    case AlertStatus::Firing: return "firing";
+  }
+  return "inactive";
+}
+
+std::string_view to_string(NotifyReason r) {
+  switch (r) {
+    case NotifyReason::Firing: return "firing";
+    case NotifyReason::SeverityChange: return "severity_change";
+    case NotifyReason::Resolved: return "resolved";
+  }
+  return "firing";
+}
+
+bool Silence::matches(const Labels& labels) const {
+  if (match.empty()) return false;  // a silence must name something
+  return std::all_of(match.begin(), match.end(), [&](const auto& kv) {
+    auto it = labels.find(kv.first);
+    return it != labels.end() && it->second == kv.second;
+  });
+}
+
+Labels labels_of(const Model& m, SubjectKind kind, std::uint32_t index) {
+  Labels l;
+  if (kind == SubjectKind::Flow) {
+    const Flow& f = m.flows[index];
+    l = f.labels;
+    l["flow"] = f.id;
+    l["kind"] = std::string(to_string(f.kind));
+    l["criticality"] = std::string(to_string(f.criticality));
+    if (!f.owner.empty()) l["owner"] = f.owner;
+  } else {
+    const Component& c = m.components[index];
+    l = c.labels;
+    l["component"] = c.id;
+    l["criticality"] = std::string(to_string(c.criticality));
+    if (!c.owner.empty()) l["owner"] = c.owner;
+  }
+  return l;
+}
+
+AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNone) {
+  for (FlowIndex f = 0; f < m.flows.size(); ++f) {
+    Alert a;
+    a.kind = SubjectKind::Flow;
+    a.index = f;
+    a.id = "flow/" + m.flows[f].id;
+    a.labels = labels_of(m, a.kind, f);
+    alerts_.push_back(std::move(a));
+  }
+  for (ComponentIndex c = 0; c < m.components.size(); ++c) {
+    if (!m.components[c].alert) continue;
+    Alert a;
+    a.kind = SubjectKind::Component;
+    a.index = c;
+    a.id = "component/" + m.components[c].id;
+    a.labels = labels_of(m, a.kind, c);
+    component_alert_[c] = alerts_.size();
+    alerts_.push_back(std::move(a));
+  }
+}
+
+std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
+                                      TimePoint now) {
+  const FlappingPolicy& flap = m.alerting.flapping;
+  // 1. What each alert is: status, state, severity, flapping, silenced.
+  for (Alert& a : alerts_) {
+    const bool flow = a.kind == SubjectKind::Flow;
+    const Health h = flow ? st.flows[a.index].state : st.components[a.index].state;
+    const Criticality crit = flow ? m.flows[a.index].criticality : m.components[a.index].criticality;
+    const Duration wait = flow ? m.flows[a.index].alert_after.value_or(Duration{0}) : Duration{0};
+
+    if (h != a.last_state) {
+      a.changes.push_back(now);
+      a.last_state = h;
+    }
+    while (!a.changes.empty() && now - a.changes.front() > flap.window) a.changes.pop_front();
+    a.flapping = flap.max_changes > 0 && a.changes.size() > static_cast<std::size_t>(flap.max_changes);
+
+    if (h == Health::Green) {
+      if (a.status == AlertStatus::Firing) a.ends_at = now;
+      a.status = AlertStatus::Inactive;
+    } else {
+      if (a.status == AlertStatus::Inactive) {
+        a.status = AlertStatus::Pending;
+        a.pending_since = now;
+      }
+      if (a.status == AlertStatus::Pending && now - a.pending_since >= wait) {
+        a.status = AlertStatus::Firing;
+        a.starts_at = now;
+        a.ends_at = {};
+      }
+    }
+    a.state = h;
+    a.severity = h == Health::Green ? Severity::None : m.alerting.severity.of(crit, h);
+    a.labels["severity"] = std::string(to_string(a.severity));
+    a.labels["state"] = std::string(to_string(h));
+    a.silenced = std::any_of(silences.begin(), silences.end(),
+                             [&](const Silence& s) { return s.active(now) && s.matches(a.labels); });
+    a.suppressed = false;
+  }
+
+  // 2. Suppression, dependencies first: a component alert is suppressed when its state is
+  // wholly inherited (its own signals are not among its root causes) and a component on
+  // the explaining paths has its own firing, unsuppressed alert.
+  for (ComponentIndex c : m.graph.order()) {
+    const std::size_t i = component_alert_[c];
+    if (i == kNone || alerts_[i].status != AlertStatus::Firing) continue;
+    const auto causes = root_causes_of_component(m, st, c);
+    const bool own = std::any_of(causes.begin(), causes.end(), [&](const RootCause& rc) { return rc.component == c; });
+    if (own) continue;
+    for (ComponentIndex v : explanation_of_component(m, st, c)) {
+      const std::size_t j = component_alert_[v];
+      if (v != c && j != kNone && alerts_[j].status == AlertStatus::Firing && !alerts_[j].suppressed) {
+        alerts_[i].suppressed = true;
+        break;
+      }
+    }
+  }
+
+  // 3. Reconcile what receivers were told with what each alert is.
+  std::vector<Notice> notices;
+  for (std::size_t i = 0; i < alerts_.size(); ++i) {
+    Alert& a = alerts_[i];
+    if (a.flapping) continue;  // held until it settles
+    const bool fires = a.status == AlertStatus::Firing && a.severity != Severity::None;
+    if (fires) {
+      if (a.silenced || a.suppressed) continue;
+      if (!a.told_firing) {
+        notices.push_back({i, NotifyReason::Firing, a.severity, a.state, now});
+      } else if (a.told_severity != a.severity) {
+        notices.push_back({i, NotifyReason::SeverityChange, a.severity, a.state, now});
+      } else {
+        continue;
+      }
+      a.told_firing = true;
+      a.told_severity = a.severity;
+    } else if (a.told_firing) {
+      // Resolved is always told to whoever was told of the firing, silence or not.
+      notices.push_back({i, NotifyReason::Resolved, a.told_severity, a.state, now});
+      a.told_firing = false;
+      a.told_severity = Severity::None;
+    }
+  }
+  return notices;
+}
+
+}  // namespace greenlight::alerting
