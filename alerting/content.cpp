@@ -1,0 +1,200 @@
+#include "alerting/content.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace greenlight::alerting {
+
+using namespace model;
+using nlohmann::json;
+
+namespace {
+
+std::string rfc3339(TimePoint t) {
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{t - days};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
+  return buf;
+}
+
+// FNV-1a, printed as 16 hex digits: stable across runs and builds.
+std::string stable_hash(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// Flows that are not green because of `c` (their explanation passes through it).
+std::vector<std::string> flows_affected_by(const Model& m, const HealthState& st, ComponentIndex c) {
+  std::vector<std::string> out;
+  for (FlowIndex f = 0; f < m.flows.size(); ++f) {
+    if (st.flows[f].state == Health::Green) continue;
+    bool affected = false;
+    for (const FlowStep& step : m.flows[f].steps) {
+      const auto path = explanation_of_component(m, st, step.component);
+      if (std::find(path.begin(), path.end(), c) != path.end()) affected = true;
+    }
+    if (affected) out.push_back(m.flows[f].id);
+  }
+  return out;
+}
+
+json causes_json(const Model& m, const HealthState& st, const std::vector<RootCause>& causes) {
+  json out = json::array();
+  for (const RootCause& rc : causes) {
+    const Component& c = m.components[rc.component];
+    json j{{"component", c.id}, {"component_name", c.name}, {"state", to_string(rc.state)}};
+    if (rc.signal != kNoIndex) {
+      j["signal"] = m.signals[rc.signal].id;
+      j["message"] = describe(st.signals[rc.signal], m.signals[rc.signal]);
+    } else {
+      j["message"] = describe_component(m, st, rc.component);
+    }
+    if (!c.runbook.empty()) j["runbook_url"] = c.runbook;
+    if (!c.owner.empty()) j["owner"] = c.owner;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+json alert_record(const Model& m, const HealthState& st, const Alert& a, const Notice& n) {
+  const bool flow = a.kind == SubjectKind::Flow;
+  const std::string id = flow ? m.flows[a.index].id : m.components[a.index].id;
+  const std::string name = flow ? m.flows[a.index].name : m.components[a.index].name;
+  const std::string reason = flow ? describe_flow(m, st, a.index) : describe_component(m, st, a.index);
+  const auto causes = flow ? root_causes_of_flow(m, st, a.index) : root_causes_of_component(m, st, a.index);
+  std::string runbook = flow ? m.flows[a.index].runbook : m.components[a.index].runbook;
+  std::string owner = flow ? m.flows[a.index].owner : m.components[a.index].owner;
+  // A flow without its own runbook points at the root cause's: what the on-call opens.
+  if (runbook.empty() && !causes.empty()) runbook = m.components[causes.front().component].runbook;
+  if (owner.empty() && !causes.empty()) owner = m.components[causes.front().component].owner;
+
+  const Health state = n.reason == NotifyReason::Resolved ? Health::Green : a.state;
+  std::string summary = std::string(flow ? "Flow \"" : "Component \"") + name + "\" is " + std::string(to_string(state));
+  std::string first_cause;
+  if (n.reason != NotifyReason::Resolved && !causes.empty()) {
+    const RootCause& rc = causes.front();
+    first_cause = m.components[rc.component].id + (rc.signal != kNoIndex ? "/" + m.signals[rc.signal].id : "");
+    summary += " (root cause: " + first_cause + ")";
+  }
+  std::string description = n.reason == NotifyReason::Resolved
+                                ? summary + " again: the " + std::string(to_string(n.severity)) + " alert that fired at " +
+                                      rfc3339(a.starts_at) + " resolved at " + rfc3339(a.ends_at) + "."
+                                : summary + ". " + reason + ".";
+  json affected = json::array();
+  if (flow) {
+    affected.push_back(id);
+  } else {
+    for (auto& f : flows_affected_by(m, st, a.index)) affected.push_back(f);
+  }
+  const std::string base = m.daemon.external_url + (m.daemon.external_url.ends_with('/') ? "" : "/");
+  json labels = json::object();
+  for (const auto& [k, v] : a.labels) labels[k] = v;
+  labels["severity"] = to_string(n.severity);
+  labels["state"] = to_string(state);
+  return {{"id", a.id},
+          {"dedup_key", "greenlight/" + a.id + "/" + std::to_string(a.starts_at.time_since_epoch().count())},
+          {"kind", flow ? "flow" : "component"},
+          {"subject", id},
+          {"name", name},
+          {"severity", to_string(n.severity)},
+          {"state", to_string(state)},
+          {"summary", summary},
+          {"description", description},
+          {"root_causes", n.reason == NotifyReason::Resolved ? json::array() : causes_json(m, st, causes)},
+          {"affected_flows", affected},
+          {"runbook_url", runbook},
+          {"owner", owner},
+          {"dashboard_url", base + "#/" + (flow ? "flows/" : "components/") + id},
+          {"starts_at", rfc3339(a.starts_at)},
+          {"ends_at", n.reason == NotifyReason::Resolved ? json(rfc3339(a.ends_at)) : json(nullptr)},
+          {"labels", std::move(labels)}};
+}
+
+std::string notification_id(const json& record, NotifyReason reason, const std::string& receiver) {
+  return "gl-" + stable_hash(record.at("dedup_key").get<std::string>() + "|" + std::string(to_string(reason)) + "|" +
+                             record.at("severity").get<std::string>() + "|" + receiver);
+}
+
+json webhook_payload(const json& record, NotifyReason reason, const std::string& id, const std::string& receiver) {
+  return {{"version", "1"},
+          {"id", id},
+          {"receiver", receiver},
+          {"status", reason == NotifyReason::Resolved ? "resolved" : "firing"},
+          {"reason", to_string(reason)},
+          {"alert", record}};
+}
+
+json alertmanager_payload(const json& record, NotifyReason reason) {
+  json labels = record.at("labels");
+  labels["alertname"] = record.at("kind").get<std::string>() == "flow" ? "GreenlightFlowUnhealthy"
+                                                                       : "GreenlightComponentUnhealthy";
+  json annotations{{"summary", record.at("summary")},
+                   {"description", record.at("description")},
+                   {"runbook_url", record.at("runbook_url")},
+                   {"dashboard_url", record.at("dashboard_url")}};
+  if (!record.at("root_causes").empty()) annotations["root_cause"] = record.at("root_causes")[0].value("message", "");
+  json alert{{"labels", labels},
+             {"annotations", annotations},
+             {"startsAt", record.at("starts_at")},
+             {"generatorURL", record.at("dashboard_url")}};
+  if (reason == NotifyReason::Resolved) alert["endsAt"] = record.at("ends_at");
+  return json::array({alert});
+}
+
+json pagerduty_payload(const json& record, NotifyReason reason, const std::string& routing_key) {
+  json event{{"routing_key", routing_key},
+             {"event_action", reason == NotifyReason::Resolved ? "resolve" : "trigger"},
+             {"dedup_key", record.at("dedup_key")}};
+  if (reason != NotifyReason::Resolved) {
+    static const std::map<std::string, std::string> kSeverity{
+        {"critical", "critical"}, {"error", "error"}, {"warning", "warning"}, {"info", "info"}};
+    const auto it = kSeverity.find(record.at("severity").get<std::string>());
+    event["payload"] = {{"summary", record.at("summary")},
+                        {"source", "greenlight"},
+                        {"severity", it == kSeverity.end() ? "info" : it->second},
+                        {"component", record.at("subject")},
+                        {"custom_details",
+                         {{"description", record.at("description")},
+                          {"root_causes", record.at("root_causes")},
+                          {"affected_flows", record.at("affected_flows")},
+                          {"owner", record.at("owner")}}}};
+    event["links"] = json::array({{{"href", record.at("dashboard_url")}, {"text", "greenlight dashboard"}}});
+    if (!record.at("runbook_url").get<std::string>().empty()) {
+      event["links"].push_back({{"href", record.at("runbook_url")}, {"text", "runbook"}});
+    }
+  }
+  return event;
+}
+
+json slack_payload(const json& record, NotifyReason reason) {
+  const std::string icon = reason == NotifyReason::Resolved ? ":white_check_mark:"
+                           : record.at("severity") == "critical" ? ":red_circle:"
+                                                                 : ":large_yellow_circle:";
+  std::string text = icon + " *" + (reason == NotifyReason::Resolved ? std::string("RESOLVED") : std::string("FIRING")) +
+                     " [" + record.at("severity").get<std::string>() + "]* " + record.at("summary").get<std::string>();
+  if (!record.at("root_causes").empty()) {
+    text += "\n>Root cause: `" + record.at("root_causes")[0].value("component", "") + "` " +
+            record.at("root_causes")[0].value("message", "");
+  }
+  if (!record.at("runbook_url").get<std::string>().empty()) {
+    text += "\n<" + record.at("runbook_url").get<std::string>() + "|Runbook>";
+  }
+  text += " | <" + record.at("dashboard_url").get<std::string>() + "|Dashboard>";
+  if (!record.at("owner").get<std::string>().empty()) text += " | owner: " + record.at("owner").get<std::string>();
+  return {{"text", text}};
+}
+
+}  // namespace greenlight::alerting

@@ -1,0 +1,123 @@
+#include <catch2/catch.hpp>
+
+#include "alerting/content.h"
+#include "tests/support/world.h"
+
+using namespace greenlight::alerting;
+using namespace greenlight::model;
+using greenlight::test::read_source_file;
+using greenlight::test::require_model;
+using greenlight::test::World;
+using nlohmann::json;
+
+namespace {
+struct Outage {
+  World w{require_model(HM_HERE, read_source_file("examples/shop.toml"), "examples/shop.toml")};
+  AlertBook book{w.model()};
+  std::vector<Notice> notices;
+  Outage() {
+    w.all_green();
+    book.update(w.model(), w.state(), {}, w.now());
+    w.settle("database", "tcp", Health::Red);
+    notices = book.update(w.model(), w.state(), {}, w.now());
+  }
+  std::pair<const Alert*, Notice> notice_for(const std::string& id) {
+    for (const Notice& n : notices) {
+      if (book.alerts()[n.alert].id == id) return {&book.alerts()[n.alert], n};
+    }
+    FAIL("no notice for " << id);
+    throw;
+  }
+};
+}  // namespace
+
+TEST_CASE("a page says what broke, why, since when and what to do", "[alerting][content][seed]") {
+  Outage o;
+  const auto [alert, notice] = o.notice_for("component/database");
+  const json r = alert_record(o.w.model(), o.w.state(), *alert, notice);
+  CHECK(r["name"] == "Orders database");
+  CHECK(r["severity"] == "critical");
+  CHECK(r["state"] == "red");
+  CHECK(r["summary"] == "Component \"Orders database\" is red (root cause: database/tcp)");
+  REQUIRE(r["root_causes"].size() == 1);
+  CHECK(r["root_causes"][0]["message"].get<std::string>().find("forced red") != std::string::npos);
+  CHECK(r["runbook_url"] == "https://runbooks.example/shop/database");
+  CHECK(r["owner"] == "team-data");
+  CHECK(r["dashboard_url"] == "http://127.0.0.1:9750/#/components/database");
+  for (const char* f : {"browse", "add-to-cart", "checkout", "update-product-data", "email-preferences"}) {
+    INFO(f);
+    CHECK(std::find(r["affected_flows"].begin(), r["affected_flows"].end(), f) != r["affected_flows"].end());
+  }
+  CHECK(r["ends_at"].is_null());
+  CHECK(r["labels"]["component"] == "database");
+
+  // A flow without its own runbook points at its root cause's.
+  const auto [flow, fnotice] = o.notice_for("flow/browse");
+  const json fr = alert_record(o.w.model(), o.w.state(), *flow, fnotice);
+  CHECK(fr["runbook_url"] == "https://runbooks.example/shop/database");
+  CHECK(fr["root_causes"][0]["component"] == "database");
+}
+
+TEST_CASE("notification ids are stable for the same transition and receiver", "[alerting][content]") {
+  Outage o;
+  const auto [alert, notice] = o.notice_for("component/database");
+  const json r1 = alert_record(o.w.model(), o.w.state(), *alert, notice);
+  const json r2 = alert_record(o.w.model(), o.w.state(), *alert, notice);
+  CHECK(notification_id(r1, NotifyReason::Firing, "oncall") == notification_id(r2, NotifyReason::Firing, "oncall"));
+  CHECK(notification_id(r1, NotifyReason::Firing, "oncall") != notification_id(r1, NotifyReason::Firing, "pager"));
+  CHECK(notification_id(r1, NotifyReason::Firing, "oncall") != notification_id(r1, NotifyReason::Resolved, "oncall"));
+  CHECK(r1["dedup_key"] == r2["dedup_key"]);
+}
+
+TEST_CASE("each receiver format carries the page", "[alerting][content][receivers]") {
+  Outage o;
+  const auto [alert, notice] = o.notice_for("component/database");
+  const json r = alert_record(o.w.model(), o.w.state(), *alert, notice);
+
+  const json hook = webhook_payload(r, NotifyReason::Firing, "gl-1", "oncall");
+  CHECK(hook["status"] == "firing");
+  CHECK(hook["alert"]["id"] == "component/database");
+
+  const json am = alertmanager_payload(r, NotifyReason::Firing);
+  REQUIRE(am.is_array());
+  CHECK(am[0]["labels"]["alertname"] == "GreenlightComponentUnhealthy");
+  CHECK(am[0]["labels"]["severity"] == "critical");
+  CHECK(am[0]["annotations"]["runbook_url"] == "https://runbooks.example/shop/database");
+  CHECK_FALSE(am[0].contains("endsAt"));
+
+  const json pd = pagerduty_payload(r, NotifyReason::Firing, "KEY");
+  CHECK(pd["event_action"] == "trigger");
+  CHECK(pd["dedup_key"] == r["dedup_key"]);
+  CHECK(pd["payload"]["severity"] == "critical");
+  CHECK(pd["routing_key"] == "KEY");
+  const json pd_resolve = pagerduty_payload(r, NotifyReason::Resolved, "KEY");
+  CHECK(pd_resolve["event_action"] == "resolve");
+  CHECK_FALSE(pd_resolve.contains("payload"));
+
+  const std::string slack = slack_payload(r, NotifyReason::Firing)["text"];
+  CHECK(slack.find("FIRING [critical]") != std::string::npos);
+  CHECK(slack.find("Root cause: `database`") != std::string::npos);
+  CHECK(slack.find("|Runbook>") != std::string::npos);
+}
+
+TEST_CASE("a resolved page says when it fired and when it ended", "[alerting][content]") {
+  Outage o;
+  o.w.advance(std::chrono::minutes(7));
+  o.w.settle("database", "tcp", Health::Green);
+  const auto notices = o.book.update(o.w.model(), o.w.state(), {}, o.w.now());
+  for (const Notice& n : notices) {
+    const Alert& a = o.book.alerts()[n.alert];
+    if (a.id != "component/database") continue;
+    REQUIRE(n.reason == NotifyReason::Resolved);
+    const json r = alert_record(o.w.model(), o.w.state(), a, n);
+    CHECK(r["state"] == "green");
+    CHECK(r["severity"] == "critical");  // the severity it was told with
+    CHECK(r["root_causes"].empty());
+    CHECK_FALSE(r["ends_at"].is_null());
+    CHECK(r["description"].get<std::string>().find("critical alert that fired at") != std::string::npos);
+    const json am = alertmanager_payload(r, NotifyReason::Resolved);
+    CHECK(am[0]["endsAt"] == r["ends_at"]);
+    return;
+  }
+  FAIL("no resolve for the database");
+}
