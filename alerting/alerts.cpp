@@ -76,6 +76,19 @@ AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNo
   }
 }
 
+void AlertBook::restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at) {
+  for (Alert& a : alerts_) {
+    if (a.id != alert_id) continue;
+    a.status = AlertStatus::Firing;
+    a.state = Health::Unknown;  // until the first evaluation says otherwise
+    a.severity = severity;
+    a.starts_at = starts_at;
+    a.told_firing = true;
+    a.told_severity = severity;
+    a.last_state = Health::Unknown;
+  }
+}
+
 std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
                                       TimePoint now) {
   const FlappingPolicy& flap = m.alerting.flapping;
@@ -93,6 +106,15 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
     while (!a.changes.empty() && now - a.changes.front() > flap.window) a.changes.pop_front();
     a.flapping = flap.max_changes > 0 && a.changes.size() > static_cast<std::size_t>(flap.max_changes);
 
+    if (h == Health::Unknown && a.status == AlertStatus::Firing) {
+      // No data: hold the firing alert as it is (see the header).
+      a.state = h;
+      a.labels["state"] = std::string(to_string(h));
+      a.silenced = std::any_of(silences.begin(), silences.end(),
+                               [&](const Silence& s) { return s.active(now) && s.matches(a.labels); });
+      a.suppressed = false;
+      continue;
+    }
     if (h == Health::Green) {
       if (a.status == AlertStatus::Firing) a.ends_at = now;
       a.status = AlertStatus::Inactive;
@@ -139,6 +161,7 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
   for (std::size_t i = 0; i < alerts_.size(); ++i) {
     Alert& a = alerts_[i];
     if (a.flapping) continue;  // held until it settles
+    if (a.state == Health::Unknown && a.status == AlertStatus::Firing) continue;  // held: no data
     const bool fires = a.status == AlertStatus::Firing && a.severity != Severity::None;
     if (fires) {
       if (a.silenced || a.suppressed) continue;

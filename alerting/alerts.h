@@ -14,7 +14,10 @@
 //   - a silence, or suppression (a component alert wholly explained by a dependency whose
 //     own alert fires), holds firing and severity-change notices, never a resolve: whoever
 //     was told of a firing is always told it resolved. When the hold ends and the alert
-//     still fires, the firing is told then.
+//     still fires, the firing is told then;
+//   - unknown holds a firing alert as it is: a red database whose probe data goes stale is
+//     not "resolved" (nobody knows it is fixed), and neither is every alert in the
+//     seconds after a restart before the first probes ran.
 // Worked example: checkout turns red at 10:00 with alert_after 30s: pending. At 10:00:30
 // still red: firing, a Firing notice (severity critical). Yellow at 10:02: SeverityChange
 // (warning). Green at 10:05: Resolved. Had a silence covered 10:00-10:10, the firing and
@@ -96,6 +99,10 @@ class AlertBook {
                              const std::vector<Silence>& silences, TimePoint now);
 
   const std::vector<Alert>& alerts() const { return alerts_; }
+
+  // After a restart: receivers were told this alert fires (from the delivery journal).
+  // It is held firing, so the next evaluations neither page again nor lose the resolve.
+  void restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at);
 
  private:
   std::vector<Alert> alerts_;

@@ -1,0 +1,137 @@
+#include <catch2/catch.hpp>
+
+#include "alerting/dispatch.h"
+#include "alerting/retry.h"
+#include "tests/support/world.h"
+
+using namespace greenlight::alerting;
+using namespace greenlight::model;
+using namespace std::chrono_literals;
+using greenlight::test::read_source_file;
+using greenlight::test::require_model;
+using greenlight::test::World;
+
+namespace {
+constexpr const char* kAlerting = R"(
+[alerting.receivers.pager]
+type = "pagerduty"
+routing_key_env = "PD_KEY"
+[alerting.receivers.am]
+type = "alertmanager"
+url = "http://127.0.0.1:9093"
+[[alerting.routes]]
+receiver = "oncall"
+min_severity = "warning"
+group_wait = "10s"
+repeat_interval = "1h"
+continue = true
+[[alerting.routes]]
+receiver = "pager"
+match = { component = "database" }
+continue = true
+[[alerting.routes]]
+receiver = "am"
+match = { component = "database" }
+)";
+
+std::vector<std::string> sent(const std::vector<Notification>& ns, const std::string& alert) {
+  std::vector<std::string> out;
+  for (const auto& n : ns) {
+    if (n.alert_id == alert) out.push_back(n.receiver + " " + std::string(to_string(n.reason)));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a transition goes to its routes' receivers; the resolve to everyone told", "[alerting][dispatch]") {
+  std::string toml = read_source_file("examples/shop.toml");
+  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + kAlerting;
+  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+  w.all_green();
+  AlertBook book(w.model());
+  Dispatcher d;
+  book.update(w.model(), w.state(), {}, w.now());
+  w.settle("database", "tcp", Health::Red);
+  auto ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  CHECK(sent(ns, "component/database") == std::vector<std::string>{"am firing", "oncall firing", "pager firing"});
+  for (const auto& n : ns) {
+    if (n.receiver == "oncall") CHECK(n.not_before == w.now() + 10s);  // group_wait
+    if (n.receiver == "pager") CHECK(n.not_before == w.now());
+  }
+  // Alertmanager hears again within a minute; the others after repeat_interval (oncall 1h,
+  // pager: the default 4h).
+  w.advance(61s);
+  CHECK(sent(d.repeats(w.model(), w.state(), book, w.now()), "component/database") == std::vector<std::string>{"am firing"});
+  w.advance(1h);
+  auto again = sent(d.repeats(w.model(), w.state(), book, w.now()), "component/database");
+  CHECK(again == std::vector<std::string>{"am firing", "oncall firing"});
+  // Resolved: to every receiver told, once.
+  w.settle("database", "tcp", Health::Green);
+  ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  CHECK(sent(ns, "component/database") == std::vector<std::string>{"am resolved", "oncall resolved", "pager resolved"});
+  CHECK(d.told().count("component/database") == 0);
+  CHECK(d.repeats(w.model(), w.state(), book, w.now() + 5h).empty());
+  // Ids: distinct per receiver and reason, reminders distinct from the firing.
+  std::set<std::string> ids;
+  for (const auto& n : ns) ids.insert(n.id);
+  CHECK(ids.size() == ns.size());
+}
+
+TEST_CASE("after a restart, a restored firing alert neither pages again nor loses its resolve",
+          "[alerting][dispatch][restart]") {
+  World w(require_model(HM_HERE, read_source_file("examples/shop.toml"), "examples/shop.toml"));
+  AlertBook book(w.model());  // a fresh process: every state unknown
+  Dispatcher d;
+  const TimePoint started = w.now() - 5min;  // the incident began before the restart
+  book.restore_told("component/database", Severity::Critical, started);
+  d.restore_told("component/database", "oncall", started);
+  // Unknown while nothing was probed yet: held, no resolve.
+  auto ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  CHECK(sent(ns, "component/database").empty());
+  // Probed: still red. Nothing new to tell.
+  w.all_green();
+  w.settle("database", "tcp", Health::Red);
+  ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  CHECK(sent(ns, "component/database").empty());
+  // Fixed: the resolve goes out, with the incident's original start in its dedup key.
+  w.settle("database", "tcp", Health::Green);
+  ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  REQUIRE(sent(ns, "component/database") == std::vector<std::string>{"oncall resolved"});
+  for (const auto& n : ns) {
+    if (n.alert_id == "component/database") {
+      CHECK(n.record["dedup_key"] ==
+            "greenlight/component/database/" + std::to_string(started.time_since_epoch().count()));
+    }
+  }
+}
+
+TEST_CASE("delivery outcomes: 2xx delivered, 408/429/5xx/no answer retried, other 4xx permanent",
+          "[alerting][retry]") {
+  CHECK(classify(200) == Delivery::Delivered);
+  CHECK(classify(202) == Delivery::Delivered);
+  CHECK(classify(0) == Delivery::Retry);
+  CHECK(classify(408) == Delivery::Retry);
+  CHECK(classify(429) == Delivery::Retry);
+  CHECK(classify(500) == Delivery::Retry);
+  CHECK(classify(503) == Delivery::Retry);
+  CHECK(classify(400) == Delivery::Permanent);
+  CHECK(classify(401) == Delivery::Permanent);
+  CHECK(classify(404) == Delivery::Permanent);
+  CHECK(classify(301) == Delivery::Retry);  // unexpected: keep trying rather than lose the page
+}
+
+TEST_CASE("backoff doubles with jitter, is capped, and honours Retry-After", "[alerting][retry]") {
+  CHECK(backoff(1, 0.5) == 1s);
+  CHECK(backoff(2, 0.5) == 2s);
+  CHECK(backoff(3, 0.5) == 4s);
+  CHECK(backoff(1, 0.0) == 500ms);   // jitter range [0.5, 1.5)
+  CHECK(backoff(1, 0.999) < 1500ms);
+  CHECK(backoff(30, 0.5) == 5min);   // capped
+  CHECK(backoff(1, 0.5, 120s) == 120s);  // Retry-After wins when longer
+  CHECK(backoff(10, 0.5, 1s) == backoff(10, 0.5));  // a shorter Retry-After does not shorten it
+  CHECK(parse_retry_after("120") == 120s);
+  CHECK(parse_retry_after(" 3 ") == 3s);
+  CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
+  CHECK_FALSE(parse_retry_after("-1").has_value());
+}
