@@ -26,12 +26,16 @@ constexpr auto kPublishEvery = std::chrono::seconds(1);
 // arrived, then sleeps until the next tick. Probe results do not wake it one by one
 // (at 1,000 probes/s that costs more CPU than the probes); they wait at most one tick.
 constexpr auto kTick = std::chrono::milliseconds(10);
+// Alert decisions also depend on time alone (alert_after, silences ending, flapping
+// windows, reminders): they are re-checked at least this often.
+constexpr auto kAlertPassEvery = std::chrono::seconds(1);
 
 std::string key_of(const Model& m, SignalIndex s) { return m.components[m.signals[s].component].id + "/" + m.signals[s].id; }
 }  // namespace
 
 Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Clock& clock, Log& log,
-           Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine)
+           Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine,
+           Outbox& outbox, Delivery& delivery, SilenceStore& silences, const Outbox::Replay& replay)
     : model_(std::move(model)),
       config_path_(std::move(config_path)),
       clock_(clock),
@@ -39,7 +43,16 @@ Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Cl
       metrics_(metrics),
       heartbeats_(heartbeats),
       pool_(pool),
-      http_engine_(http_engine) {
+      http_engine_(http_engine),
+      outbox_(outbox),
+      delivery_(delivery),
+      silences_(silences),
+      book_(std::make_unique<alerting::AlertBook>(*model_)) {
+  // Receivers told of firings before this start: held firing, no second page.
+  for (const Outbox::Told& t : replay.told) {
+    book_->restore_told(t.alert_id, t.severity, t.starts_at);
+    dispatcher_.restore_told(t.alert_id, t.receiver, t.last_sent);
+  }
   started_at_ = clock_.now_system();
   state_ = HealthState::initial(*model_, started_at_);
   restored_ = restore_state(model_->daemon.state_dir, *model_, state_, started_at_);  // evaluates too
@@ -137,6 +150,12 @@ void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& change
                {{"path", config_path_}, {"errors", std::to_string(result.errors.size())}});
   } else {
     CarriedState carried = carry_over(*model_, state_, *loaded.model, now);
+    auto book = std::make_unique<alerting::AlertBook>(*loaded.model);
+    for (const alerting::Alert& a : book_->alerts()) {
+      if (a.told_firing) book->restore_told(a.id, a.told_severity, a.starts_at);
+    }
+    book_ = std::move(book);
+    silences_.replace_configured(loaded.model->alerting.silences);
     model_ = loaded.model;
     state_ = std::move(carried.state);
     ++generation_;
@@ -193,6 +212,27 @@ void Core::log_changes(const Changes& changes) {
   if (changes.overall) log_change(log_, "overall", "", *changes.overall, describe_overall(m, state_), {});
 }
 
+void Core::alert_pass(TimePoint now) {
+  const auto notices = book_->update(*model_, state_, silences_.all(), now);
+  auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, now);
+  auto reminders = dispatcher_.repeats(*model_, state_, *book_, now);
+  ns.insert(ns.end(), std::make_move_iterator(reminders.begin()), std::make_move_iterator(reminders.end()));
+  for (const alerting::Notice& n : notices) {
+    const alerting::Alert& a = book_->alerts()[n.alert];
+    log_.info("alert",
+              a.id + " " + std::string(alerting::to_string(n.reason)) + " (" + std::string(to_string(n.severity)) +
+                  ", " + std::string(to_string(a.state)) + ")",
+              {{"alert", a.id},
+               {"reason", std::string(alerting::to_string(n.reason))},
+               {"severity", std::string(to_string(n.severity))}});
+  }
+  if (ns.empty()) return;
+  // Written before the first attempt: a crash from here on neither loses nor repeats it
+  // (a repeat carries the same id).
+  if (const std::string err = outbox_.append(ns); !err.empty()) log_.error("outbox", err);
+  delivery_.submit(ns);
+}
+
 void Core::publish() {
   auto snap = std::make_shared<Snapshot>();
   snap->model = model_;
@@ -200,11 +240,16 @@ void Core::publish() {
   snap->evaluated_at = clock_.now_system();
   snap->ready = ready_;
   snap->generation = generation_;
+  snap->alerts = book_->alerts();
+  for (const auto& [alert, receivers] : dispatcher_.told()) {
+    for (const auto& [receiver, last] : receivers) snap->told[alert].push_back(receiver);
+  }
   snapshot_.store(std::move(snap));
 }
 
 void Core::run(std::stop_token stop) {
   auto next_stale_check = clock_.now_steady() + kStaleCheckEvery;
+  auto next_alert_pass = clock_.now_steady();
   log_.info("started",
             "watching " + std::to_string(model_->signals.size()) + " signals of " +
                 std::to_string(model_->components.size()) + " components and " + std::to_string(model_->flows.size()) +
@@ -237,6 +282,11 @@ void Core::run(std::stop_token stop) {
       }
       next_stale_check = now + kStaleCheckEvery;
     }
+    if (changed || now >= next_alert_pass) {
+      alert_pass(clock_.now_system());
+      next_alert_pass = now + kAlertPassEvery;
+      changed = true;  // alert flags are part of the snapshot
+    }
     if (!ready_ && (first_results_ == model_->signals.size() || now >= first_round_deadline_)) {
       ready_ = true;
       changed = true;
@@ -251,7 +301,7 @@ void Core::run(std::stop_token stop) {
     }
 
     std::unique_lock lock(mutex_);
-    auto wake_at = std::min(scheduler_->scheduler.next_due(), next_stale_check);
+    auto wake_at = std::min({scheduler_->scheduler.next_due(), next_stale_check, next_alert_pass});
     if (dirty_) wake_at = std::min(wake_at, last_publish_ + kPublishEvery);
     if (in_flight_ > 0) wake_at = std::min(wake_at, now + kTick);  // results to collect
     wake_at = std::max(wake_at, now + kTick);                      // at most one pass per tick

@@ -15,7 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "alerting/alerts.h"
+#include "alerting/dispatch.h"
+#include "daemon/delivery.h"
 #include "daemon/heartbeats.h"
+#include "daemon/outbox.h"
+#include "daemon/silences.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/probe_pool.h"
@@ -39,8 +44,10 @@ struct ReloadResult {
 class Core {
  public:
   // Plain-http signals run on `http_engine` (one event loop); every other probe on `pool`.
+  // `replay` is what the outbox journal says receivers were told before this start.
   Core(std::shared_ptr<const model::Model> model, std::string config_path, const model::Clock& clock, Log& log,
-       Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine);
+       Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine,
+       Outbox& outbox, Delivery& delivery, SilenceStore& silences, const Outbox::Replay& replay);
   ~Core();
 
   // The core loop; returns when `stop` is requested.
@@ -71,6 +78,8 @@ class Core {
   void apply(std::vector<Result>& results, bool& changed);
   void reload(std::vector<std::promise<ReloadResult>>& waiting, bool& changed);
   void log_changes(const model::Changes& changes);
+  // Alert decisions on the current state; notifications journalled, then handed to delivery.
+  void alert_pass(model::TimePoint now);
   void publish();
 
   std::shared_ptr<const model::Model> model_;  // core thread only
@@ -82,6 +91,11 @@ class Core {
   HeartbeatStore& heartbeats_;
   ProbePool& pool_;
   probes::HttpEngine& http_engine_;
+  Outbox& outbox_;
+  Delivery& delivery_;
+  SilenceStore& silences_;
+  std::unique_ptr<alerting::AlertBook> book_;  // core thread only
+  alerting::Dispatcher dispatcher_;            // core thread only
   std::uint64_t generation_ = 0;           // core thread only
   model::TimePoint started_at_{};
   std::vector<std::uint8_t> has_run_;      // core thread only: first result seen per signal

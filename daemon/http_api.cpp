@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <cstdio>
 #include <regex>
 
 #include "dashboards/render.h"
@@ -25,6 +26,39 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
   send_json(res, status, json{{"error", message}, {"status", status}});
 }
 
+// "2026-11-26T22:00:00Z", "2026-11-26T22:00:00.5+01:00" -> time; nullopt if malformed.
+std::optional<model::TimePoint> parse_rfc3339(const std::string& s) {
+  int y, mo, d, h, mi;
+  double sec;
+  char rest[16] = {0};
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &sec, rest) != 7) return std::nullopt;
+  int offset_min = 0;
+  const std::string tz(rest);
+  if (tz != "Z" && tz != "z") {
+    int oh = 0, om = 0;
+    if (tz.size() != 6 || (tz[0] != '+' && tz[0] != '-') || std::sscanf(tz.c_str() + 1, "%2d:%2d", &oh, &om) != 2) {
+      return std::nullopt;
+    }
+    offset_min = (tz[0] == '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{y} / mo / d};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec < 0 || sec >= 61) return std::nullopt;
+  const auto t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+                 std::chrono::milliseconds(static_cast<std::int64_t>(sec * 1000)) - std::chrono::minutes(offset_min);
+  return std::chrono::time_point_cast<model::Duration>(t);
+}
+
+json silence_json(const alerting::Silence& s, model::TimePoint now) {
+  return {{"id", s.id},
+          {"match", s.match},
+          {"starts_at", dashboards::rfc3339(s.starts_at)},
+          {"ends_at", dashboards::rfc3339(s.ends_at)},
+          {"author", s.author},
+          {"comment", s.comment},
+          {"status", s.ends_at <= now ? "expired" : s.starts_at > now ? "pending" : "active"},
+          {"source", s.id.rfind("config-", 0) == 0 ? "config" : "api"}};
+}
+
 // Constant-time comparison: a token check must not leak how many characters matched.
 bool same_secret(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
@@ -36,13 +70,14 @@ bool same_secret(const std::string& a, const std::string& b) {
 }  // namespace
 
 HttpApi::HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
-                 std::string auth_token)
+                 std::string auth_token, SilenceStore& silences)
     : core_(core),
       metrics_(metrics),
       heartbeats_(heartbeats),
       log_(log),
       clock_(clock),
       auth_token_(std::move(auth_token)),
+      silences_(silences),
       server_(std::make_unique<httplib::Server>()) {
   routes();
 }
@@ -128,6 +163,81 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     send_json(res, 200, model::graph_json(*snap->model, &snap->state));
   });
+  s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
+    const auto snap = core_.snapshot();
+    json list = json::array();
+    for (const alerting::Alert& a : snap->alerts) {
+      if (a.status == alerting::AlertStatus::Inactive) continue;
+      const auto told = snap->told.find(a.id);
+      list.push_back({{"id", a.id},
+                      {"kind", a.kind == alerting::SubjectKind::Flow ? "flow" : "component"},
+                      {"status", alerting::to_string(a.status)},
+                      {"state", model::to_string(a.state)},
+                      {"severity", model::to_string(a.severity)},
+                      {"since", dashboards::rfc3339(a.status == alerting::AlertStatus::Firing ? a.starts_at : a.pending_since)},
+                      {"suppressed", a.suppressed},
+                      {"silenced", a.silenced},
+                      {"flapping", a.flapping},
+                      {"labels", a.labels},
+                      {"receivers", told == snap->told.end() ? std::vector<std::string>{} : told->second}});
+    }
+    send_json(res, 200, json{{"alerts", list}});
+  });
+  s.Get("/api/v1/silences", [this](const httplib::Request&, httplib::Response& res) {
+    const model::TimePoint now = clock_.now_system();
+    json list = json::array();
+    for (const auto& x : silences_.all()) list.push_back(silence_json(x, now));
+    send_json(res, 200, json{{"silences", list}});
+  });
+  s.Post("/api/v1/silences", [this, authorized](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return send_error(res, 400, "the body must be a JSON object");
+    alerting::Silence x;
+    const model::TimePoint now = clock_.now_system();
+    try {
+      const json match = body.value("match", json::object());
+      for (const auto& [k, v] : match.items()) x.match[k] = v.get<std::string>();
+      if (body.contains("starts_at")) {
+        const auto t = parse_rfc3339(body["starts_at"].get<std::string>());
+        if (!t) return send_error(res, 400, "starts_at must be an RFC 3339 time, e.g. 2026-11-26T22:00:00Z");
+        x.starts_at = *t;
+      }
+      if (body.contains("ends_at")) {
+        const auto t = parse_rfc3339(body["ends_at"].get<std::string>());
+        if (!t) return send_error(res, 400, "ends_at must be an RFC 3339 time, e.g. 2026-11-26T23:00:00Z");
+        x.ends_at = *t;
+      } else if (body.contains("duration")) {
+        const auto d = model::parse_duration(body["duration"].get<std::string>());
+        if (!d) return send_error(res, 400, "duration must be like \"2h\" or \"30m\"");
+        x.ends_at = (x.starts_at == model::TimePoint{} ? now : x.starts_at) + *d;
+      } else {
+        return send_error(res, 400, "give ends_at or duration");
+      }
+      x.author = body.value("author", "");
+      x.comment = body.value("comment", "");
+    } catch (const json::exception&) {
+      return send_error(res, 400, "match must map label names to strings; author and comment are strings");
+    }
+    if (x.author.empty()) return send_error(res, 400, "author is required: who silenced it");
+    std::string error;
+    const std::string id = silences_.add(x, now, error);
+    if (id.empty()) return send_error(res, 400, error);
+    log_.info("silence", "silence " + id + " by " + x.author + ": " + x.comment, {{"id", id}, {"author", x.author}});
+    for (const auto& created : silences_.all()) {
+      if (created.id == id) return send_json(res, 201, silence_json(created, now));
+    }
+  });
+  s.Delete(R"(/api/v1/silences/([^/]+))", [this, authorized](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    const std::string id = req.matches[1].str();
+    if (!silences_.expire(id, clock_.now_system())) {
+      return send_error(res, 404, "no silence \"" + id + "\" made through the API (configured ones change by reload)");
+    }
+    log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
+    send_json(res, 200, json{{"id", id}, {"status", "expired"}});
+  });
+
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {

@@ -14,6 +14,7 @@
 #include "daemon/heartbeats.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
+#include "daemon/silences.h"
 
 namespace httplib {
 class Server;
@@ -25,7 +26,7 @@ namespace greenlight::daemon {
 class HttpApi {
  public:
   HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
-          std::string auth_token);
+          std::string auth_token, SilenceStore& silences);
   ~HttpApi();
 
   // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
@@ -42,6 +43,7 @@ class HttpApi {
   Log& log_;
   const model::Clock& clock_;
   std::string auth_token_;
+  SilenceStore& silences_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <map>
 #include <sstream>
 
 namespace greenlight::daemon {
@@ -80,6 +81,15 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                   .Help("Scheduled probe slots skipped since start because the previous run was still in flight.")
                   .Register(*registry_)
                   .Add({});
+  notifications_ = &prometheus::BuildCounter()
+                        .Name("greenlight_notifications_total")
+                        .Help("Notification attempts by receiver and outcome (delivered, retried, failed).")
+                        .Register(*registry_);
+  queue_length_ = &prometheus::BuildGauge()
+                       .Name("greenlight_notification_queue_length")
+                       .Help("Notifications decided and not yet delivered (or failed for good).")
+                       .Register(*registry_)
+                       .Add({});
   static_assert(static_cast<int>(ProbeKind::Scrape) + 1 == kKinds);
   for (int k = 0; k < kKinds; ++k) {
     const std::string type(to_string(static_cast<ProbeKind>(k)));
@@ -100,6 +110,10 @@ void Metrics::probe_run(ProbeKind kind, bool ok, double seconds) {
 void Metrics::evaluation(double seconds) { evaluation_duration_->Observe(seconds); }
 void Metrics::schedule_lag(double seconds) { schedule_lag_->Observe(seconds); }
 void Metrics::skipped(std::uint64_t total) { skipped_->Set(static_cast<double>(total)); }
+void Metrics::notification(const std::string& receiver, const std::string& outcome) {
+  notifications_->Add({{"receiver", receiver}, {"outcome", outcome}}).Increment();
+}
+void Metrics::notification_queue(std::size_t length) { queue_length_->Set(static_cast<double>(length)); }
 
 void Metrics::reload(bool ok, TimePoint at) {
   reload_ok_->Set(ok ? 1 : 0);
@@ -133,7 +147,23 @@ std::string Metrics::render(const Snapshot* snap) const {
                   *st.signals[s].value));
       }
     }
-    for (auto* f : {&overall, &flows, &components, &values}) families.push_back(std::move(*f));
+    // Alerts by severity and status (firing, pending; suppressed and silenced are firing
+    // alerts held back from receivers).
+    auto alerts = family("greenlight_alerts", "Active alerts by severity and status.");
+    std::map<std::pair<std::string, std::string>, int> counts;
+    for (const alerting::Alert& a : snap->alerts) {
+      if (a.status == alerting::AlertStatus::Inactive) continue;
+      std::string status(alerting::to_string(a.status));
+      if (a.status == alerting::AlertStatus::Firing && a.suppressed) status = "suppressed";
+      if (a.status == alerting::AlertStatus::Firing && a.silenced) status = "silenced";
+      ++counts[{std::string(to_string(a.severity)), status}];
+    }
+    for (const char* sev : {"critical", "error", "warning", "info", "none"}) {
+      for (const char* status : {"firing", "pending", "suppressed", "silenced"}) {
+        alerts.metric.push_back(gauge({{"severity", sev}, {"status", status}}, counts[{sev, status}]));
+      }
+    }
+    for (auto* f : {&overall, &flows, &components, &values, &alerts}) families.push_back(std::move(*f));
   }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);

@@ -32,6 +32,9 @@ class Metrics {
   // How late a probe started after its scheduled slot (queueing in the pool included).
   void schedule_lag(double seconds);
   void skipped(std::uint64_t total);
+  // outcome: delivered, retried, failed
+  void notification(const std::string& receiver, const std::string& outcome);
+  void notification_queue(std::size_t length);
 
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
   std::string render(const Snapshot* snap) const;
@@ -50,6 +53,8 @@ class Metrics {
   prometheus::Counter* runs_fail_[kKinds]{};
   prometheus::Histogram* duration_[kKinds]{};
   prometheus::Gauge* skipped_;
+  prometheus::Family<prometheus::Counter>* notifications_;
+  prometheus::Gauge* queue_length_;
 };
 
 }  // namespace greenlight::daemon

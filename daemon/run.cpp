@@ -11,6 +11,9 @@
 
 #include "daemon/config_file.h"
 #include "daemon/core.h"
+#include "daemon/delivery.h"
+#include "daemon/outbox.h"
+#include "daemon/silences.h"
 #include "daemon/files.h"
 #include "daemon/http_api.h"
 #include "daemon/probe_pool.h"
@@ -78,11 +81,23 @@ int run_daemon(const std::string& path, LogFormat format) {
   metrics.reload(true, clock.now_system());
   ProbePool pool(kProbeThreads);
   probes::HttpEngine http_engine;
-  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine);
-  HttpApi api(core, metrics, heartbeats, log, clock, token);
+  SilenceStore silences(m.daemon.state_dir, m.alerting.silences);
+  Outbox outbox(m.daemon.state_dir);
+  const Outbox::Replay replay = outbox.replay();
+  if (!replay.pending.empty() || !replay.told.empty() || replay.damaged_lines > 0) {
+    log.info("outbox_replay",
+             std::to_string(replay.pending.size()) + " notifications still to deliver, " +
+                 std::to_string(replay.told.size()) + " firing alerts already told" +
+                 (replay.damaged_lines ? ", " + std::to_string(replay.damaged_lines) + " torn journal lines skipped" : ""));
+  }
+  Delivery delivery(m, outbox, log, metrics, clock);
+  delivery.submit(replay.pending);
+  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine, outbox, delivery, silences, replay);
+  HttpApi api(core, metrics, heartbeats, log, clock, token, silences);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
     http_engine.stop();
+    delivery.stop(std::chrono::milliseconds(0));
     pool.stop(std::chrono::milliseconds(0));
     return 1;
   }
@@ -107,11 +122,14 @@ int run_daemon(const std::string& path, LogFormat format) {
   core_thread.join();
   http_engine.stop();  // before `core` goes: its callbacks post to the core
   if (const std::string err = heartbeats.save(); !err.empty()) log.error("state", err);
+  const bool delivery_idle = delivery.stop(kShutdownGrace);
   const std::size_t in_flight = pool.stop(kShutdownGrace);
-  if (in_flight > 0) {
+  if (in_flight > 0 || !delivery_idle) {
     // Blocking probes cannot be interrupted; their results are no longer wanted. State is
     // saved, so leave without waiting for their timeouts.
-    log.warn("stopped", std::to_string(in_flight) + " probes were still running and are abandoned");
+    log.warn("stopped", std::to_string(in_flight) + " probes and " + (delivery_idle ? "no" : "some") +
+                            " notification attempts were still running and are abandoned (undelivered "
+                            "notifications stay in the outbox for the next start)");
     std::cerr.flush();
     _exit(0);
   }

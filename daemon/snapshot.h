@@ -3,7 +3,12 @@
 // What the core publishes after each evaluation: an immutable copy that the HTTP API, the
 // dashboard and /metrics read without locks (std::atomic<std::shared_ptr<const Snapshot>>).
 
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
+
+#include "alerting/alerts.h"
 
 #include "model/model.h"
 #include "model/propagate.h"
@@ -16,6 +21,8 @@ struct Snapshot {
   model::TimePoint evaluated_at{};
   bool ready = false;  // every signal has run once (or the first round is over)
   std::uint64_t generation = 0;  // bumped on every successful reload
+  std::vector<alerting::Alert> alerts;
+  std::map<std::string, std::vector<std::string>> told;  // alert id -> receivers told it fires
 };
 
 }  // namespace greenlight::daemon

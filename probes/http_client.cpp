@@ -66,6 +66,7 @@ HttpResponse http_request(const HttpRequest& req) {
     return out;
   }
   out.status = res->status;
+  out.retry_after = res->get_header_value("Retry-After");
   out.body = std::move(res->body);
   return out;
 }

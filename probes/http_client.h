@@ -27,6 +27,7 @@ struct HttpResponse {
   int status = 0;      // 0: no response (see error)
   std::string body;
   std::string error;   // transport error, e.g. "Connection refused"
+  std::string retry_after;  // the Retry-After header, if any
   double seconds = 0;  // time to the complete response
 };
 

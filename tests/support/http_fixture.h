@@ -13,8 +13,13 @@ namespace greenlight::test {
 
 class HttpFixture {
  public:
-  HttpFixture() {
-    port_ = server.bind_to_any_port("127.0.0.1");
+  // port 0: any free port.
+  explicit HttpFixture(int port = 0) {
+    if (port == 0) {
+      port_ = server.bind_to_any_port("127.0.0.1");
+    } else {
+      port_ = server.bind_to_port("127.0.0.1", port) ? port : -1;
+    }
     thread_ = std::thread([this] { server.listen_after_bind(); });
     // cpp-httplib 0.11 has no wait_until_ready: poll is_running with a deadline.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -1,0 +1,250 @@
+#include "daemon/delivery.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "alerting/content.h"
+#include "alerting/retry.h"
+#include "daemon/files.h"
+#include "probes/http_client.h"
+
+namespace greenlight::daemon {
+
+using namespace alerting;
+
+namespace {
+
+std::string base64(const unsigned char* data, std::size_t len) {
+  std::string out(4 * ((len + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string unbase64(const std::string& in) {
+  std::string out(3 * in.size() / 4 + 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  if (n < 0) return {};
+  std::size_t len = static_cast<std::size_t>(n);
+  // EVP_DecodeBlock counts padding as data: drop one byte per '='.
+  for (auto it = in.rbegin(); it != in.rend() && *it == '='; ++it) --len;
+  out.resize(len);
+  return out;
+}
+
+// The secret of a receiver, from its file (trailing newline trimmed) or its environment
+// variable; "" when unset. Errors are reported without the value.
+std::string read_secret(const model::SecretRef& ref, std::string& error) {
+  std::string value;
+  if (!ref.file.empty()) {
+    if (!read_file(ref.file, value)) error = "cannot read " + ref.file;
+  } else if (!ref.env.empty()) {
+    const char* v = std::getenv(ref.env.c_str());
+    if (v == nullptr) {
+      error = "environment variable " + ref.env + " is not set";
+    } else {
+      value = v;
+    }
+  }
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) value.pop_back();
+  return value;
+}
+
+}  // namespace
+
+std::string standard_webhooks_signature(const std::string& secret, const std::string& id, std::int64_t timestamp,
+                                        const std::string& body) {
+  const std::string key = secret.rfind("whsec_", 0) == 0 ? unbase64(secret.substr(6)) : secret;
+  const std::string signed_content = id + "." + std::to_string(timestamp) + "." + body;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), mac, &mac_len);
+  return "v1," + base64(mac, mac_len);
+}
+
+struct Delivery::Worker {
+  model::Receiver receiver;
+  std::string secret;  // never logged
+  std::mutex mutex;
+  std::condition_variable wake;
+  struct Item {
+    Notification n;
+    int attempts = 0;
+    model::TimePoint next{};
+    std::string last_error;
+  };
+  std::deque<Item> queue;  // guarded by mutex
+  bool stopping = false;   // guarded by mutex
+  std::thread thread;
+  std::mt19937_64 rng{std::random_device{}()};
+};
+
+Delivery::Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& metrics, const model::Clock& clock)
+    : outbox_(outbox), log_(log), metrics_(metrics), clock_(clock) {
+  for (const model::Receiver& r : m.alerting.receivers) {
+    auto w = std::make_unique<Worker>();
+    w->receiver = r;
+    std::string error;
+    w->secret = read_secret(r.secret, error);
+    if (!error.empty()) log_.error("receiver_secret", "receiver " + r.name + ": " + error, {{"receiver", r.name}});
+    workers_.emplace(r.name, std::move(w));
+  }
+  for (auto& [name, w] : workers_) w->thread = std::thread([this, wp = w.get()] { run(*wp); });
+}
+
+Delivery::~Delivery() { stop(); }
+
+bool Delivery::stop(std::chrono::milliseconds grace) {
+  for (auto& [name, w] : workers_) {
+    {
+      std::lock_guard lock(w->mutex);
+      w->stopping = true;
+    }
+    w->wake.notify_all();
+  }
+  const auto until = std::chrono::steady_clock::now() + grace;
+  while (sending_.load() > 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const bool idle = sending_.load() == 0;
+  for (auto& [name, w] : workers_) {
+    if (!w->thread.joinable()) continue;
+    if (idle) {
+      w->thread.join();
+    } else {
+      w->thread.detach();
+    }
+  }
+  return idle;
+}
+
+void Delivery::submit(const std::vector<Notification>& ns) {
+  for (const Notification& n : ns) {
+    auto it = workers_.find(n.receiver);
+    if (it == workers_.end()) {
+      log_.error("notification_dropped", "no receiver " + n.receiver + " for " + n.id, {{"receiver", n.receiver}});
+      outbox_.done(n.id, "no_receiver");
+      continue;
+    }
+    {
+      std::lock_guard lock(it->second->mutex);
+      it->second->queue.push_back({n, 0, n.not_before, {}});
+    }
+    ++queued_;
+    it->second->wake.notify_all();
+  }
+  metrics_.notification_queue(queued_.load());
+}
+
+Delivery::Attempt Delivery::send(const Worker& w, const Notification& n) {
+  const model::Receiver& r = w.receiver;
+  probes::HttpRequest req;
+  req.method = "POST";
+  req.timeout = r.timeout;
+  req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
+  std::string body;
+  switch (r.type) {
+    case model::ReceiverType::Webhook: {
+      req.url = r.url;
+      body = webhook_payload(n.record, n.reason, n.id, r.name).dump();
+      for (const auto& h : r.headers) req.headers.push_back(h);
+      req.headers.push_back({"webhook-id", n.id});
+      if (!w.secret.empty()) {
+        const auto ts = std::chrono::duration_cast<std::chrono::seconds>(clock_.now_system().time_since_epoch()).count();
+        req.headers.push_back({"webhook-timestamp", std::to_string(ts)});
+        req.headers.push_back({"webhook-signature", standard_webhooks_signature(w.secret, n.id, ts, body)});
+      }
+      break;
+    }
+    case model::ReceiverType::Alertmanager:
+      req.url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
+      body = alertmanager_payload(n.record, n.reason).dump();
+      break;
+    case model::ReceiverType::PagerDuty:
+      if (w.secret.empty()) return {400, "no routing key (routing_key_file / routing_key_env)", {}};
+      req.url = r.url;
+      body = pagerduty_payload(n.record, n.reason, w.secret).dump();
+      break;
+    case model::ReceiverType::Slack:
+      req.url = r.url.empty() ? w.secret : r.url;
+      if (req.url.empty()) return {400, "no incoming-webhook URL (url_file / url_env)", {}};
+      body = slack_payload(n.record, n.reason).dump();
+      break;
+  }
+  req.body = std::move(body);
+  const probes::HttpResponse res = probes::http_request(req);
+  Attempt a{res.status, res.error, res.retry_after};
+  if (res.status != 0 && (res.status < 200 || res.status >= 300)) {
+    a.error = "HTTP " + std::to_string(res.status) + (res.body.empty() ? "" : ": " + res.body.substr(0, 200));
+  }
+  return a;
+}
+
+void Delivery::run(Worker& w) {
+  std::unique_lock lock(w.mutex);
+  while (true) {
+    if (w.stopping) return;
+    if (w.queue.empty()) {
+      w.wake.wait(lock);
+      continue;
+    }
+    const model::TimePoint now = clock_.now_system();
+    if (w.queue.front().next > now) {
+      w.wake.wait_for(lock, w.queue.front().next - now);
+      continue;
+    }
+    Worker::Item item = w.queue.front();  // stays queued until decided: FIFO per receiver
+    ++sending_;
+    lock.unlock();
+    const Attempt a = send(w, item.n);
+    --sending_;
+    const alerting::Delivery result = classify(a.status);
+    const std::string receiver = w.receiver.name;
+    if (result == alerting::Delivery::Retry) {
+      ++item.attempts;
+      const double jitter = std::uniform_real_distribution<double>(0, 1)(w.rng);
+      const auto delay = backoff(item.attempts, jitter, parse_retry_after(a.retry_after));
+      metrics_.notification(receiver, "retried");
+      if (a.error != item.last_error) {  // log when the error changes, not on every attempt
+        log_.warn("notification_retry",
+                  "receiver " + receiver + ": " + a.error + "; retrying " + item.n.id + " in " +
+                      model::format_duration(delay) + " (attempt " + std::to_string(item.attempts) + ")",
+                  {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
+      }
+      lock.lock();
+      if (!w.queue.empty() && w.queue.front().n.id == item.n.id) {
+        w.queue.front().attempts = item.attempts;
+        w.queue.front().last_error = a.error;
+        w.queue.front().next = clock_.now_system() + delay;
+      }
+      continue;
+    }
+    const bool delivered = result == alerting::Delivery::Delivered;
+    if (const std::string err = outbox_.done(item.n.id, delivered ? "delivered" : "failed"); !err.empty()) {
+      log_.error("outbox", err);
+    }
+    metrics_.notification(receiver, delivered ? "delivered" : "failed");
+    if (delivered) {
+      log_.info("notified",
+                "receiver " + receiver + ": " + std::string(to_string(item.n.reason)) + " " + item.n.alert_id + " (" +
+                    std::string(to_string(item.n.severity)) + ") delivered as " + item.n.id,
+                {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id},
+                 {"reason", std::string(to_string(item.n.reason))}});
+    } else {
+      log_.error("notification_failed",
+                 "receiver " + receiver + " refused " + item.n.id + " for good: " + a.error,
+                 {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
+    }
+    lock.lock();
+    if (!w.queue.empty() && w.queue.front().n.id == item.n.id) w.queue.pop_front();
+    --queued_;
+    metrics_.notification_queue(queued_.load());
+  }
+}
+
+}  // namespace greenlight::daemon

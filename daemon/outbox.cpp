@@ -1,0 +1,144 @@
+#include "daemon/outbox.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "daemon/files.h"
+
+namespace greenlight::daemon {
+
+using namespace alerting;
+using nlohmann::json;
+
+namespace {
+std::int64_t ms(model::TimePoint t) { return t.time_since_epoch().count(); }
+model::TimePoint at(std::int64_t v) { return model::TimePoint(model::Duration(v)); }
+NotifyReason reason_of(const std::string& s) {
+  if (s == "resolved") return NotifyReason::Resolved;
+  if (s == "severity_change") return NotifyReason::SeverityChange;
+  return NotifyReason::Firing;
+}
+}  // namespace
+
+json to_json(const Notification& n) {
+  return {{"op", "enqueue"},
+          {"id", n.id},
+          {"receiver", n.receiver},
+          {"reason", to_string(n.reason)},
+          {"alert_id", n.alert_id},
+          {"severity", to_string(n.severity)},
+          {"created_at", ms(n.created_at)},
+          {"not_before", ms(n.not_before)},
+          {"starts_at", ms(n.starts_at)},
+          {"record", n.record}};
+}
+
+Notification notification_from_json(const json& j) {
+  Notification n;
+  n.id = j.at("id");
+  n.receiver = j.at("receiver");
+  n.reason = reason_of(j.at("reason"));
+  n.alert_id = j.at("alert_id");
+  n.severity = model::parse_severity(j.at("severity").get<std::string>()).value_or(model::Severity::None);
+  n.created_at = at(j.at("created_at"));
+  n.not_before = at(j.at("not_before"));
+  n.starts_at = at(j.at("starts_at"));
+  n.record = j.at("record");
+  return n;
+}
+
+Outbox::Outbox(std::string state_dir) : path_(std::move(state_dir) + "/outbox.jsonl") {
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+Outbox::~Outbox() {
+  if (fd_ >= 0) close(fd_);
+}
+
+std::string Outbox::write_lines(const std::string& lines) {
+  if (fd_ < 0) return "cannot open " + path_ + ": " + std::strerror(errno);
+  std::size_t done = 0;
+  while (done < lines.size()) {
+    const ssize_t n = write(fd_, lines.data() + done, lines.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return "cannot write " + path_ + ": " + std::strerror(errno);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (fdatasync(fd_) != 0) return "cannot sync " + path_ + ": " + std::strerror(errno);
+  return {};
+}
+
+std::string Outbox::append(const std::vector<Notification>& ns) {
+  if (ns.empty()) return {};
+  std::string lines;
+  for (const Notification& n : ns) lines += to_json(n).dump() + "\n";
+  std::lock_guard lock(mutex_);
+  return write_lines(lines);
+}
+
+std::string Outbox::done(const std::string& id, const std::string& outcome) {
+  const std::string line = json{{"op", "done"}, {"id", id}, {"outcome", outcome}}.dump() + "\n";
+  std::lock_guard lock(mutex_);
+  return write_lines(line);
+}
+
+Outbox::Replay Outbox::replay() {
+  std::lock_guard lock(mutex_);
+  Replay r;
+  std::vector<std::pair<std::string, Notification>> enqueued;  // journal order
+  std::map<std::string, bool> is_done;
+  // alert -> receiver -> the latest firing/severity notification told
+  std::map<std::string, std::map<std::string, Notification>> told;
+  std::ifstream in(path_);
+  for (std::string line; std::getline(in, line);) {
+    const json j = json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("op")) {
+      ++r.damaged_lines;  // a torn last line after a crash: that write never completed
+      continue;
+    }
+    try {
+      if (j["op"] == "done") {
+        is_done[j.at("id").get<std::string>()] = true;
+        continue;
+      }
+      Notification n = notification_from_json(j);
+      if (n.reason == NotifyReason::Resolved) {
+        told[n.alert_id].erase(n.receiver);
+      } else if (n.id.find("-r") == std::string::npos) {  // reminders do not change who was told
+        told[n.alert_id][n.receiver] = n;
+      }
+      enqueued.emplace_back(n.id, std::move(n));
+    } catch (const json::exception&) {
+      ++r.damaged_lines;
+    }
+  }
+  std::string compact;
+  for (auto& [id, n] : enqueued) {
+    if (is_done.count(id)) continue;
+    compact += to_json(n).dump() + "\n";
+    r.pending.push_back(std::move(n));
+  }
+  for (auto& [alert, receivers] : told) {
+    for (auto& [receiver, n] : receivers) {
+      r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at});
+      // Keep the firing line (marked done if it was) so that the next replay still knows.
+      if (is_done.count(n.id)) {
+        compact += to_json(n).dump() + "\n" + json{{"op", "done"}, {"id", n.id}, {"outcome", "delivered"}}.dump() + "\n";
+      }
+    }
+  }
+  if (fd_ >= 0) close(fd_);
+  write_file_atomically(path_, compact);
+  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  return r;
+}
+
+}  // namespace greenlight::daemon

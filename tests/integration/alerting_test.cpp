@@ -1,0 +1,268 @@
+// Alerts end to end: the real binary, services the test controls, and a webhook receiver
+// that records every request (and can fail on demand).
+
+#include <signal.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_fixture.h"
+
+using namespace std::chrono_literals;
+using greenlight::test::DaemonProcess;
+using greenlight::test::HttpFixture;
+using nlohmann::json;
+
+namespace {
+
+struct Health {
+  HttpFixture http;
+  std::atomic<int> status{200};
+  Health() {
+    http.server.Get("/health", [this](const httplib::Request&, httplib::Response& res) { res.status = status; });
+  }
+};
+
+// Records what it receives. `script` gives the status of each successive request (then
+// 200); a request answered 2xx counts as delivered.
+struct Receiver {
+  std::unique_ptr<HttpFixture> http = std::make_unique<HttpFixture>();
+  int port = http->port();
+  std::mutex m;
+  std::vector<json> delivered;         // guarded by m
+  std::vector<std::string> attempts;   // webhook-ids of every request, guarded by m
+  std::vector<std::pair<int, std::string>> script;  // (status, Retry-After); guarded by m
+  std::string last_signature, last_timestamp;
+
+  Receiver() { install(*http); }
+  void install(HttpFixture& f) {
+    f.server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(m);
+      attempts.push_back(req.get_header_value("webhook-id"));
+      if (!script.empty()) {
+        res.status = script.front().first;
+        if (!script.front().second.empty()) res.set_header("Retry-After", script.front().second);
+        script.erase(script.begin());
+        return;
+      }
+      last_signature = req.get_header_value("webhook-signature");
+      last_timestamp = req.get_header_value("webhook-timestamp");
+      delivered.push_back(json::parse(req.body));
+      res.status = 204;
+    });
+  }
+  // Down: nothing listens on the port. Up: a new server on the same port.
+  void down() { http.reset(); }
+  void up() {
+    auto f = std::make_unique<HttpFixture>(port);
+    install(*f);
+    http = std::move(f);
+  }
+  std::vector<json> got() {
+    std::lock_guard lock(m);
+    return delivered;
+  }
+  std::size_t count(const std::string& alert, const std::string& reason) {
+    std::size_t n = 0;
+    for (const json& j : got()) {
+      if (j["alert"]["id"] == alert && j["reason"] == reason) ++n;
+    }
+    return n;
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/hook"; }
+};
+
+std::string model_for(const Health& db, const Health& api, const Receiver& hook, const std::string& state_dir = "{DIR}/state") {
+  return R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = ")" + state_dir + R"("
+interval = "200ms"
+
+[components.db]
+name = "Orders database"
+runbook = "https://runbooks.example/db"
+owner = "team-data"
+alert = true
+criticality = "high"
+  [[components.db.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + db.http.url("/health") + R"("
+
+[components.api]
+alert = true
+criticality = "high"
+depends_on = ["db"]
+  [[components.api.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + api.http.url("/health") + R"("
+
+[flows.checkout]
+criticality = "medium"
+steps = ["api"]
+
+[alerting.receivers.oncall]
+type = "webhook"
+url = ")" + hook.url() + R"("
+secret_file = "whsec.txt"
+
+[[alerting.routes]]
+receiver = "oncall"
+min_severity = "critical"
+)";
+}
+
+const std::pair<std::string, std::string> kSecret{"whsec.txt", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n"};
+
+// A flag of one alert in GET /api/v1/alerts (false when the alert is not listed).
+bool alert_flag(DaemonProcess& d, const std::string& id, const std::string& flag) {
+  const json alerts = d.get_json("/api/v1/alerts");  // kept alive while iterated
+  if (!alerts.is_object()) return false;
+  for (const auto& a : alerts["alerts"]) {
+    if (a["id"] == id) return a[flag].get<bool>();
+  }
+  return false;
+}
+
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds deadline = 15s) {
+  return DaemonProcess::wait_until(pred, deadline);
+}
+
+}  // namespace
+
+TEST_CASE("a database outage pages once, with the database as root cause, and resolves once",
+          "[integration][alerting]") {
+  Health db, api;
+  Receiver hook;
+  DaemonProcess d(model_for(db, api, hook), {kSecret});
+  REQUIRE(d.wait_ready());
+  db.status = 503;
+  REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }));
+  // api is red too, wholly because of the database: its alert is listed, suppressed, not sent.
+  REQUIRE(eventually([&] { return alert_flag(d, "component/api", "suppressed"); }));
+  const json page = hook.got().at(0);
+  CHECK(page["status"] == "firing");
+  CHECK(page["alert"]["severity"] == "critical");
+  CHECK(page["alert"]["root_causes"][0]["component"] == "db");
+  CHECK(page["alert"]["root_causes"][0]["message"].get<std::string>().find("HTTP 503") != std::string::npos);
+  CHECK(page["alert"]["runbook_url"] == "https://runbooks.example/db");
+  CHECK(page["alert"]["owner"] == "team-data");
+  CHECK(std::find(page["alert"]["affected_flows"].begin(), page["alert"]["affected_flows"].end(), "checkout") !=
+        page["alert"]["affected_flows"].end());
+  CHECK(hook.last_signature.rfind("v1,", 0) == 0);  // signed (Standard Webhooks)
+  CHECK_FALSE(hook.last_timestamp.empty());
+
+  db.status = 200;
+  REQUIRE(eventually([&] { return hook.count("component/db", "resolved") == 1; }));
+  // Give it time to (wrongly) send more: nothing else arrives.
+  std::this_thread::sleep_for(1s);
+  CHECK(hook.got().size() == 2);
+  CHECK(hook.count("component/api", "firing") == 0);
+  CHECK(hook.got()[1]["alert"]["dedup_key"] == page["alert"]["dedup_key"]);
+  const std::string metrics = d.get("/metrics")->body;
+  CHECK(metrics.find("greenlight_notifications_total{outcome=\"delivered\",receiver=\"oncall\"} 2") != std::string::npos);
+  CHECK(metrics.find("greenlight_notification_queue_length 0") != std::string::npos);
+  CHECK(d.log().find("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == std::string::npos);  // the secret is never logged
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a receiver that fails, throttles, then is down gets the page exactly once", "[integration][alerting][delivery]") {
+  Health db, api;
+  Receiver hook;
+  {
+    std::lock_guard lock(hook.m);
+    hook.script = {{500, ""}, {429, "1"}};
+  }
+  DaemonProcess d(model_for(db, api, hook), {kSecret});
+  REQUIRE(d.wait_ready());
+  db.status = 503;
+  // The 500 and the 429 are used up; then the receiver goes away for a while.
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(hook.m);
+    return hook.script.empty();
+  }));
+  hook.down();
+  std::this_thread::sleep_for(3s);  // down: attempts fail to connect and are retried
+  hook.up();
+  REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }, 30s));
+  std::this_thread::sleep_for(1s);
+  CHECK(hook.count("component/db", "firing") == 1);
+  // Every attempt carried the same webhook-id.
+  {
+    std::lock_guard lock(hook.m);
+    REQUIRE(hook.attempts.size() >= 3);
+    CHECK(std::all_of(hook.attempts.begin(), hook.attempts.end(), [&](auto& id) { return id == hook.attempts[0]; }));
+  }
+  CHECK(d.log_events({{"event", "notification_retry"}}).size() >= 2);
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends the resolve",
+          "[integration][alerting][restart]") {
+  Health db, api;
+  Receiver hook;
+  const std::string state_dir =
+      (std::filesystem::temp_directory_path() / ("greenlight-kill-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(state_dir);
+  const std::string toml = model_for(db, api, hook, state_dir);
+  {
+    DaemonProcess first(toml, {kSecret});
+    REQUIRE(first.wait_ready());
+    db.status = 503;
+    REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }));
+    CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  DaemonProcess second(toml, {kSecret});
+  REQUIRE(second.wait_ready());
+  // Still red after the restart: the alert is restored as told; no second page.
+  REQUIRE(eventually([&] { return second.component_state("db") == "red"; }));
+  std::this_thread::sleep_for(2s);
+  CHECK(hook.count("component/db", "firing") == 1);
+  CHECK(second.log_events({{"event", "outbox_replay"}}).size() == 1);
+  db.status = 200;
+  REQUIRE(eventually([&] { return hook.count("component/db", "resolved") == 1; }));
+  const auto all = hook.got();
+  CHECK(all.front()["alert"]["dedup_key"] == all.back()["alert"]["dedup_key"]);
+  CHECK(second.stop(SIGTERM) == 0);
+  std::filesystem::remove_all(state_dir);
+}
+
+TEST_CASE("silences: created and expired through the API, with the token", "[integration][alerting][silences]") {
+  Health db, api;
+  Receiver hook;
+  std::string toml = model_for(db, api, hook);
+  toml.replace(toml.find("interval = \"200ms\""), 18, "interval = \"200ms\"\nauth_token_file = \"token\"");
+  DaemonProcess d(toml, {kSecret, {"token", "t0ken\n"}});
+  REQUIRE(d.wait_ready());
+  httplib::Client c("127.0.0.1", d.port());
+  const std::string body = R"({"match": {"component": "db"}, "duration": "1h", "author": "alice", "comment": "upgrade"})";
+  auto r = c.Post("/api/v1/silences", body, "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  CHECK(json::parse(d.get("/api/v1/silences")->body)["silences"].empty());  // nothing changed
+  r = c.Post("/api/v1/silences", {{"Authorization", "Bearer t0ken"}}, body, "application/json");
+  REQUIRE(r);
+  REQUIRE(r->status == 201);
+  const std::string id = json::parse(r->body)["id"];
+  r = c.Post("/api/v1/silences", {{"Authorization", "Bearer t0ken"}}, R"({"match": {}, "duration": "1h", "author": "x"})",
+             "application/json");
+  CHECK(r->status == 400);
+  // Silenced: the outage is listed as silenced and not sent.
+  db.status = 503;
+  REQUIRE(eventually([&] { return alert_flag(d, "component/db", "silenced"); }));
+  std::this_thread::sleep_for(1s);
+  CHECK(hook.count("component/db", "firing") == 0);
+  // Expired while it still fires: the page goes out then.
+  r = c.Delete("/api/v1/silences/" + id, {{"Authorization", "Bearer t0ken"}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }));
+  CHECK(c.Delete("/api/v1/silences/nope", {{"Authorization", "Bearer t0ken"}})->status == 404);
+  CHECK(d.stop(SIGTERM) == 0);
+}
