@@ -138,10 +138,14 @@ json webhook_payload(const json& record, NotifyReason reason, const std::string&
 }
 
 json alertmanager_payload(const json& record, NotifyReason reason) {
+  // Alertmanager identifies an alert by its labels: only what stays the same from firing
+  // to resolve may be one (the state is an annotation).
   json labels = record.at("labels");
+  labels.erase("state");
   labels["alertname"] = record.at("kind").get<std::string>() == "flow" ? "GreenlightFlowUnhealthy"
                                                                        : "GreenlightComponentUnhealthy";
   json annotations{{"summary", record.at("summary")},
+                   {"state", record.at("state")},
                    {"description", record.at("description")},
                    {"runbook_url", record.at("runbook_url")},
                    {"dashboard_url", record.at("dashboard_url")}};

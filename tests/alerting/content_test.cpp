@@ -84,6 +84,8 @@ TEST_CASE("each receiver format carries the page", "[alerting][content][receiver
   CHECK(am[0]["labels"]["severity"] == "critical");
   CHECK(am[0]["annotations"]["runbook_url"] == "https://runbooks.example/shop/database");
   CHECK_FALSE(am[0].contains("endsAt"));
+  CHECK_FALSE(am[0]["labels"].contains("state"));  // identity must not change on resolve
+  CHECK(am[0]["annotations"]["state"] == "red");
 
   const json pd = pagerduty_payload(r, NotifyReason::Firing, "KEY");
   CHECK(pd["event_action"] == "trigger");
@@ -117,6 +119,7 @@ TEST_CASE("a resolved page says when it fired and when it ended", "[alerting][co
     CHECK(r["description"].get<std::string>().find("critical alert that fired at") != std::string::npos);
     const json am = alertmanager_payload(r, NotifyReason::Resolved);
     CHECK(am[0]["endsAt"] == r["ends_at"]);
+    CHECK(am[0]["labels"]["severity"] == "critical");  // the same labels as the firing
     return;
   }
   FAIL("no resolve for the database");

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_fixture.h"
@@ -146,5 +147,96 @@ description = "What Prometheus saw of greenlight's own metrics"
   REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("observed") == "red"; }, 30s));
   const json after = d.get_json("/api/v1/components/observed");
   CHECK(after["root_causes"][0]["signal"] == "db-red");
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("our alert arrives in a real Alertmanager with its labels and annotations, and the resolve closes it",
+          "[integration][peers][alertmanager]") {
+  REQUIRE(std::filesystem::exists("/usr/bin/prometheus-alertmanager"));
+  HttpFixture db;
+  std::atomic<int> status{200};
+  db.server.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.status = status; });
+  // Alertmanager's own receiver: a webhook that records what Alertmanager sends on.
+  HttpFixture sink;
+  std::mutex m;
+  std::vector<json> received;
+  sink.server.Post("/am", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m);
+    received.push_back(json::parse(req.body));
+    res.status = 200;
+  });
+  const int am_port = greenlight::test::free_port();
+  DaemonProcess d(R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+[components.db]
+name = "Orders database"
+runbook = "https://runbooks.example/db"
+alert = true
+criticality = "high"
+  [[components.db.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + db.url("/health") + R"("
+[alerting.receivers.am]
+type = "alertmanager"
+url = "http://127.0.0.1:)" + std::to_string(am_port) + R"("
+[[alerting.routes]]
+receiver = "am"
+match = { component = "db" }
+)");
+  const std::string am_dir = d.dir() + "/alertmanager";
+  std::filesystem::create_directories(am_dir);
+  std::ofstream(am_dir + "/alertmanager.yml")
+      << "route:\n  receiver: sink\n  group_by: ['alertname', 'component']\n  group_wait: 1s\n"
+         "  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: sink\n    webhook_configs:\n"
+         "      - url: 'http://127.0.0.1:"
+      << sink.port() << "/am'\n        send_resolved: true\n";
+  Child alertmanager({"/usr/bin/prometheus-alertmanager", "--config.file=" + am_dir + "/alertmanager.yml",
+                      "--storage.path=" + am_dir + "/data", "--web.listen-address=127.0.0.1:" + std::to_string(am_port),
+                      "--cluster.listen-address="},
+                     am_dir + "/alertmanager.log");
+  REQUIRE(d.wait_ready());
+  httplib::Client am("127.0.0.1", am_port);
+  REQUIRE(DaemonProcess::wait_until([&] { return am.Get("/-/ready") && am.Get("/-/ready")->status == 200; }, 20s));
+
+  status = 503;
+  // Alertmanager holds our alert with its labels and annotations...
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        auto r = am.Get("/api/v2/alerts");
+        return r && r->status == 200 && !json::parse(r->body).empty();
+      },
+      30s));
+  const json alerts = json::parse(am.Get("/api/v2/alerts")->body);
+  const json& a = alerts[0];
+  CHECK(a["labels"]["alertname"] == "GreenlightComponentUnhealthy");
+  CHECK(a["labels"]["component"] == "db");
+  CHECK(a["labels"]["severity"] == "critical");
+  CHECK(a["annotations"]["runbook_url"] == "https://runbooks.example/db");
+  CHECK(a["annotations"]["summary"].get<std::string>().find("Orders database") != std::string::npos);
+  CHECK(a["status"]["state"] == "active");
+  // ...and routes it on to its own receiver.
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        std::lock_guard lock(m);
+        return !received.empty() && received.back()["status"] == "firing";
+      },
+      30s));
+
+  // The resolve closes it: Alertmanager reports it resolved to its receiver.
+  status = 200;
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        std::lock_guard lock(m);
+        return !received.empty() && received.back()["status"] == "resolved";
+      },
+      30s));
+  {
+    std::lock_guard lock(m);
+    CHECK(received.back()["alerts"][0]["labels"]["component"] == "db");
+  }
   CHECK(d.stop(SIGTERM) == 0);
 }
