@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <random>
+#include <set>
 
 #include "alerting/content.h"
 #include "alerting/retry.h"
@@ -136,9 +137,9 @@ void Delivery::submit(const std::vector<Notification>& ns) {
       it->second->queue.push_back({n, 0, n.not_before, {}});
     }
     ++queued_;
+    metrics_.notification_queued(1);
     it->second->wake.notify_all();
   }
-  metrics_.notification_queue(queued_.load());
 }
 
 Delivery::Attempt Delivery::send(const Worker& w, const Notification& n) {
@@ -189,16 +190,31 @@ void Delivery::run(Worker& w) {
   std::unique_lock lock(w.mutex);
   while (true) {
     if (w.stopping) return;
-    if (w.queue.empty()) {
-      w.wake.wait(lock);
-      continue;
-    }
+    // The first notification that is due and has no earlier one of the same alert still
+    // queued: an alert's resolve never overtakes its firing, and a notification waiting
+    // out its backoff holds back only its own alert, not the whole receiver.
     const model::TimePoint now = clock_.now_system();
-    if (w.queue.front().next > now) {
-      w.wake.wait_for(lock, w.queue.front().next - now);
+    std::set<std::string> blocked;
+    auto pick = w.queue.end();
+    model::TimePoint earliest = model::TimePoint::max();
+    for (auto it = w.queue.begin(); it != w.queue.end(); ++it) {
+      if (blocked.count(it->n.alert_id)) continue;
+      blocked.insert(it->n.alert_id);
+      if (it->next <= now) {
+        pick = it;
+        break;
+      }
+      earliest = std::min(earliest, it->next);
+    }
+    if (pick == w.queue.end()) {
+      if (earliest == model::TimePoint::max()) {
+        w.wake.wait(lock);
+      } else {
+        w.wake.wait_for(lock, earliest - now);
+      }
       continue;
     }
-    Worker::Item item = w.queue.front();  // stays queued until decided: FIFO per receiver
+    Worker::Item item = *pick;  // stays queued until decided
     ++sending_;
     lock.unlock();
     const Attempt a = send(w, item.n);
@@ -217,10 +233,12 @@ void Delivery::run(Worker& w) {
                   {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
       }
       lock.lock();
-      if (!w.queue.empty() && w.queue.front().n.id == item.n.id) {
-        w.queue.front().attempts = item.attempts;
-        w.queue.front().last_error = a.error;
-        w.queue.front().next = clock_.now_system() + delay;
+      for (auto& queued : w.queue) {
+        if (queued.n.id != item.n.id) continue;
+        queued.attempts = item.attempts;
+        queued.last_error = a.error;
+        queued.next = clock_.now_system() + delay;
+        break;
       }
       continue;
     }
@@ -241,9 +259,14 @@ void Delivery::run(Worker& w) {
                  {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
     }
     lock.lock();
-    if (!w.queue.empty() && w.queue.front().n.id == item.n.id) w.queue.pop_front();
+    for (auto it = w.queue.begin(); it != w.queue.end(); ++it) {
+      if (it->n.id == item.n.id) {
+        w.queue.erase(it);
+        break;
+      }
+    }
     --queued_;
-    metrics_.notification_queue(queued_.load());
+    metrics_.notification_dequeued();
   }
 }
 

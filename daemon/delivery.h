@@ -1,8 +1,9 @@
 #pragma once
 
 // Sends notifications to receivers (webhook, alertmanager, pagerduty, slack): one worker
-// thread and FIFO queue per receiver, so a slow or dead receiver never delays another, and
-// an alert's firing always precedes its resolve. Each attempt has the receiver's timeout;
+// thread and queue per receiver, so a slow or dead receiver never delays another. Within a
+// receiver, notifications of one alert go in order (a resolve never overtakes its firing);
+// a notification waiting out its backoff holds back only its own alert. Each attempt has the receiver's timeout;
 // failures are retried with backoff (alerting/retry.h) for as long as it takes; a 2xx or
 // a permanent failure is recorded in the outbox journal. Secrets (signing secret, routing
 // key, Slack URL) are read from files or environment variables at start and never logged.

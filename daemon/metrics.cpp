@@ -113,7 +113,8 @@ void Metrics::skipped(std::uint64_t total) { skipped_->Set(static_cast<double>(t
 void Metrics::notification(const std::string& receiver, const std::string& outcome) {
   notifications_->Add({{"receiver", receiver}, {"outcome", outcome}}).Increment();
 }
-void Metrics::notification_queue(std::size_t length) { queue_length_->Set(static_cast<double>(length)); }
+void Metrics::notification_queued(std::size_t n) { queue_length_->Increment(static_cast<double>(n)); }
+void Metrics::notification_dequeued() { queue_length_->Decrement(); }
 
 void Metrics::reload(bool ok, TimePoint at) {
   reload_ok_->Set(ok ? 1 : 0);

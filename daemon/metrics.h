@@ -34,7 +34,9 @@ class Metrics {
   void skipped(std::uint64_t total);
   // outcome: delivered, retried, failed
   void notification(const std::string& receiver, const std::string& outcome);
-  void notification_queue(std::size_t length);
+  // The queue length moves by steps (atomic), never by Set from racing threads.
+  void notification_queued(std::size_t n);
+  void notification_dequeued();
 
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
   std::string render(const Snapshot* snap) const;
