@@ -10,27 +10,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string rfc3339(TimePoint t) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
-  return buf;
-}
-
-// FNV-1a, printed as 16 hex digits: stable across runs and builds.
-std::string stable_hash(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+std::string hex_hash(std::string_view s) {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(stable_hash(s)));
   return buf;
 }
 
@@ -91,7 +73,7 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   }
   std::string description = n.reason == NotifyReason::Resolved
                                 ? summary + " again: the " + std::string(to_string(n.severity)) + " alert that fired at " +
-                                      rfc3339(a.starts_at) + " resolved at " + rfc3339(a.ends_at) + "."
+                                      format_rfc3339(a.starts_at) + " resolved at " + format_rfc3339(a.ends_at) + "."
                                 : summary + ". " + reason + ".";
   json affected = json::array();
   if (flow) {
@@ -118,13 +100,13 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
           {"runbook_url", runbook},
           {"owner", owner},
           {"dashboard_url", base + "#/" + (flow ? "flows/" : "components/") + id},
-          {"starts_at", rfc3339(a.starts_at)},
-          {"ends_at", n.reason == NotifyReason::Resolved ? json(rfc3339(a.ends_at)) : json(nullptr)},
+          {"starts_at", format_rfc3339(a.starts_at)},
+          {"ends_at", n.reason == NotifyReason::Resolved ? json(format_rfc3339(a.ends_at)) : json(nullptr)},
           {"labels", std::move(labels)}};
 }
 
 std::string notification_id(const json& record, NotifyReason reason, const std::string& receiver) {
-  return "gl-" + stable_hash(record.at("dedup_key").get<std::string>() + "|" + std::string(to_string(reason)) + "|" +
+  return "gl-" + hex_hash(record.at("dedup_key").get<std::string>() + "|" + std::string(to_string(reason)) + "|" +
                              record.at("severity").get<std::string>() + "|" + receiver);
 }
 

@@ -1,23 +1,12 @@
 #include "dashboards/render.h"
 
-#include <cstdio>
 
 namespace greenlight::dashboards {
 
 using namespace model;
 using nlohmann::json;
 
-std::string rfc3339(TimePoint t) {
-  const auto days = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{days};
-  const std::chrono::hh_mm_ss hms{t - days};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
-  return buf;
-}
+std::string rfc3339(TimePoint t) { return format_rfc3339(t); }
 
 json root_causes_json(const Model& m, const HealthState& st, const std::vector<RootCause>& causes) {
   json out = json::array();

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -88,6 +89,27 @@ std::string format_duration(Duration d) {
     }
   }
   return out;
+}
+
+std::string format_rfc3339(TimePoint t) {
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss hms{t - days};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
+  return buf;
+}
+
+std::uint64_t stable_hash(std::string_view s) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
 }
 
 }  // namespace greenlight::model

@@ -67,4 +67,11 @@ std::optional<Duration> parse_duration(std::string_view s);
 // The shortest exact spelling of a duration in the units above ("1h30m", "250ms", "0s").
 std::string format_duration(Duration d);
 
+// "2026-11-26T07:13:53.123Z" (RFC 3339, UTC, milliseconds).
+std::string format_rfc3339(TimePoint t);
+
+// FNV-1a: the same value for the same text on every run and build (schedule offsets,
+// notification ids), unlike std::hash.
+std::uint64_t stable_hash(std::string_view s);
+
 }  // namespace greenlight::model

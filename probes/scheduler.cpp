@@ -2,15 +2,6 @@
 
 namespace greenlight::probes {
 
-std::uint64_t Scheduler::stable_hash(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;  // FNV-1a: stable across runs and builds
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
   interval_.resize(m.signals.size());
   in_flight_.assign(m.signals.size(), 0);
@@ -20,7 +11,7 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     const auto key = m.components[sig.component].id + "/" + sig.id;
     const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], kFirstRoundSpread);
     const auto offset =
-        std::chrono::nanoseconds(static_cast<std::int64_t>(stable_hash(key) % static_cast<std::uint64_t>(spread.count())));
+        std::chrono::nanoseconds(static_cast<std::int64_t>(model::stable_hash(key) % static_cast<std::uint64_t>(spread.count())));
     queue_.push({start + offset, s});
   }
 }

@@ -41,8 +41,6 @@ class Scheduler {
   std::uint64_t skipped() const { return skipped_; }
   bool in_flight(model::SignalIndex s) const { return in_flight_[s] != 0; }
 
-  static std::uint64_t stable_hash(std::string_view s);
-
  private:
   struct Entry {
     SteadyTime at;
