@@ -266,3 +266,103 @@ TEST_CASE("silences: created and expired through the API, with the token", "[int
   CHECK(c.Delete("/api/v1/silences/nope", {{"Authorization", "Bearer t0ken"}})->status == 404);
   CHECK(d.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("PagerDuty and Slack receivers; a 4xx is a permanent failure; a slow receiver delays no other",
+          "[integration][alerting][receivers]") {
+  Health db, api;
+  HttpFixture endpoints;
+  std::mutex m;
+  std::vector<json> pagerduty, slack;
+  std::atomic<int> refused{0};
+  endpoints.server.Post("/pd", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m);
+    pagerduty.push_back(json::parse(req.body));
+    res.status = 202;
+  });
+  endpoints.server.Post("/slack", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m);
+    slack.push_back(json::parse(req.body));
+    res.status = 200;
+  });
+  endpoints.server.Post("/gone", [&](const httplib::Request&, httplib::Response& res) {
+    ++refused;
+    res.status = 410;  // permanent: no retry
+  });
+  HttpFixture slow_server;
+  slow_server.server.Post("/slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(3s);  // longer than its receiver's timeout
+    res.status = 200;
+  });
+  setenv("GREENLIGHT_TEST_PD_KEY", "R0UTINGKEY", 1);
+  DaemonProcess d(R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+[components.db]
+alert = true
+criticality = "high"
+runbook = "https://runbooks.example/db"
+  [[components.db.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + db.http.url("/health") + R"("
+[alerting.receivers.pager]
+type = "pagerduty"
+url = ")" + endpoints.url("/pd") + R"("
+routing_key_env = "GREENLIGHT_TEST_PD_KEY"
+[alerting.receivers.chat]
+type = "slack"
+url_file = "slack-url"
+[alerting.receivers.gone]
+type = "webhook"
+url = ")" + endpoints.url("/gone") + R"("
+[alerting.receivers.slow]
+type = "webhook"
+url = ")" + slow_server.url("/slow") + R"("
+timeout = "1s"
+[[alerting.routes]]
+receiver = "slow"
+continue = true
+[[alerting.routes]]
+receiver = "gone"
+continue = true
+[[alerting.routes]]
+receiver = "pager"
+continue = true
+[[alerting.routes]]
+receiver = "chat"
+)", {{"slack-url", endpoints.url("/slack") + "\n"}});
+  REQUIRE(d.wait_ready());
+  db.status = 503;
+  // PagerDuty and Slack hear of it promptly although the slow receiver keeps timing out.
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(m);
+    return !pagerduty.empty() && !slack.empty();
+  }, 5s));
+  {
+    std::lock_guard lock(m);
+    CHECK(pagerduty[0]["routing_key"] == "R0UTINGKEY");
+    CHECK(pagerduty[0]["event_action"] == "trigger");
+    CHECK(pagerduty[0]["payload"]["severity"] == "critical");
+    CHECK(slack[0]["text"].get<std::string>().find("FIRING [critical]") != std::string::npos);
+  }
+  // The 410 is tried once, logged, counted, and not retried.
+  REQUIRE(eventually([&] { return !d.log_events({{"event", "notification_failed"}}).empty(); }, 5s));
+  std::this_thread::sleep_for(1500ms);
+  CHECK(refused == 1);
+  CHECK(d.get("/metrics")->body.find("greenlight_notifications_total{outcome=\"failed\",receiver=\"gone\"} 1") !=
+        std::string::npos);
+  db.status = 200;
+  REQUIRE(eventually([&] {
+    std::lock_guard lock(m);
+    return pagerduty.size() == 2 && slack.size() == 2;
+  }, 10s));
+  {
+    std::lock_guard lock(m);
+    CHECK(pagerduty[1]["event_action"] == "resolve");
+    CHECK(pagerduty[1]["dedup_key"] == pagerduty[0]["dedup_key"]);
+  }
+  CHECK(d.log().find("R0UTINGKEY") == std::string::npos);  // the routing key is never logged
+  CHECK(d.stop(SIGTERM) == 0);
+}
