@@ -11,6 +11,18 @@
 
 namespace greenlight::daemon {
 
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
 std::string write_file_atomically(const std::string& path, const std::string& content) {
   const std::filesystem::path p(path);
   std::error_code ec;
@@ -19,16 +31,9 @@ std::string write_file_atomically(const std::string& path, const std::string& co
   const std::string tmp = path + ".tmp";
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return "cannot write " + tmp + ": " + std::strerror(errno);
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string e = std::strerror(errno);
-      close(fd);
-      return "cannot write " + tmp + ": " + e;
-    }
-    done += static_cast<std::size_t>(n);
+  if (const int err = write_all(fd, content); err != 0) {
+    close(fd);
+    return "cannot write " + tmp + ": " + std::strerror(err);
   }
   if (fsync(fd) != 0 || close(fd) != 0) return "cannot sync " + tmp + ": " + std::strerror(errno);
   if (rename(tmp.c_str(), path.c_str()) != 0) return "cannot rename " + tmp + ": " + std::strerror(errno);

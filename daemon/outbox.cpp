@@ -63,15 +63,7 @@ Outbox::~Outbox() {
 
 std::string Outbox::write_lines(const std::string& lines) {
   if (fd_ < 0) return "cannot open " + path_ + ": " + std::strerror(errno);
-  std::size_t done = 0;
-  while (done < lines.size()) {
-    const ssize_t n = write(fd_, lines.data() + done, lines.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return "cannot write " + path_ + ": " + std::strerror(errno);
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (const int err = write_all(fd_, lines); err != 0) return "cannot write " + path_ + ": " + std::strerror(err);
   if (fdatasync(fd_) != 0) return "cannot sync " + path_ + ": " + std::strerror(errno);
   return {};
 }
