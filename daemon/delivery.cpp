@@ -136,7 +136,6 @@ void Delivery::submit(const std::vector<Notification>& ns) {
       std::lock_guard lock(it->second->mutex);
       it->second->queue.push_back({n, 0, n.not_before, {}});
     }
-    ++queued_;
     metrics_.notification_queued(1);
     it->second->wake.notify_all();
   }
@@ -265,7 +264,6 @@ void Delivery::run(Worker& w) {
         break;
       }
     }
-    --queued_;
     metrics_.notification_dequeued();
   }
 }

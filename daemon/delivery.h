@@ -38,7 +38,6 @@ class Delivery {
   ~Delivery();
 
   void submit(const std::vector<alerting::Notification>& ns);
-  std::size_t queue_length() const { return queued_.load(); }
   // Stops the workers after their current attempt, waiting up to `grace`; returns false
   // when some attempt was still running (its thread is then left to the process exit).
   // Undelivered notifications stay in the journal for the next start.
@@ -58,7 +57,6 @@ class Delivery {
   Metrics& metrics_;
   const model::Clock& clock_;
   std::map<std::string, std::unique_ptr<Worker>> workers_;  // fixed after construction
-  std::atomic<std::size_t> queued_{0};
   std::atomic<int> sending_{0};
 };
 

@@ -50,11 +50,6 @@ void ProbePool::submit(std::function<void()> job) {
   shared_->wake.notify_one();
 }
 
-std::size_t ProbePool::queued() const {
-  std::lock_guard lock(shared_->mutex);
-  return shared_->jobs.size();
-}
-
 std::size_t ProbePool::stop(std::chrono::milliseconds grace) {
   std::size_t still_running = 0;
   {

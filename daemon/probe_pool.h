@@ -20,7 +20,6 @@ class ProbePool {
   ProbePool& operator=(const ProbePool&) = delete;
 
   void submit(std::function<void()> job);
-  std::size_t queued() const;
 
   // Drops queued jobs, waits up to `grace` for running ones, and returns how many were
   // still running then (those threads are detached; they only touch shared state).
