@@ -51,8 +51,8 @@ std::optional<model::TimePoint> parse_rfc3339(const std::string& s) {
 json silence_json(const alerting::Silence& s, model::TimePoint now) {
   return {{"id", s.id},
           {"match", s.match},
-          {"starts_at", dashboards::rfc3339(s.starts_at)},
-          {"ends_at", dashboards::rfc3339(s.ends_at)},
+          {"starts_at", model::format_rfc3339(s.starts_at)},
+          {"ends_at", model::format_rfc3339(s.ends_at)},
           {"author", s.author},
           {"comment", s.comment},
           {"status", s.ends_at <= now ? "expired" : s.starts_at > now ? "pending" : "active"},
@@ -144,7 +144,7 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     json body = dashboards::status_json(*snap->model, snap->state);
     body["ready"] = snap->ready;
-    body["evaluated_at"] = dashboards::rfc3339(snap->evaluated_at);
+    body["evaluated_at"] = model::format_rfc3339(snap->evaluated_at);
     send_json(res, 200, body);
   });
   s.Get(R"(/api/v1/components/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -174,7 +174,7 @@ void HttpApi::routes() {
                       {"status", alerting::to_string(a.status)},
                       {"state", model::to_string(a.state)},
                       {"severity", model::to_string(a.severity)},
-                      {"since", dashboards::rfc3339(a.status == alerting::AlertStatus::Firing ? a.starts_at : a.pending_since)},
+                      {"since", model::format_rfc3339(a.status == alerting::AlertStatus::Firing ? a.starts_at : a.pending_since)},
                       {"suppressed", a.suppressed},
                       {"silenced", a.silenced},
                       {"flapping", a.flapping},
@@ -273,7 +273,7 @@ void HttpApi::heartbeat(const std::string& component, const std::string& signal,
   }
   core_.heartbeat_received(component, signal);
   log_.info("heartbeat", "heartbeat from " + component + "/" + signal, {{"component", component}, {"signal", signal}});
-  send_json(res, 202, json{{"component", component}, {"signal", signal}, {"received_at", dashboards::rfc3339(now)}});
+  send_json(res, 202, json{{"component", component}, {"signal", signal}, {"received_at", model::format_rfc3339(now)}});
 }
 
 void HttpApi::reload(httplib::Response& res) {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dashboards/render.h"
+#include "model/types.h"
 
 namespace greenlight::daemon {
 
@@ -44,7 +44,7 @@ void Log::write(LogLevel level, std::string_view event, std::string_view message
     logger_->log(lvl, "{}: {}", event, message);
     return;
   }
-  nlohmann::json j{{"ts", dashboards::rfc3339(std::chrono::time_point_cast<std::chrono::milliseconds>(
+  nlohmann::json j{{"ts", model::format_rfc3339(std::chrono::time_point_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now()))},
                    {"level", spdlog::level::to_string_view(lvl).data()},
                    {"event", event},

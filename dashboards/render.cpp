@@ -6,8 +6,6 @@ namespace greenlight::dashboards {
 using namespace model;
 using nlohmann::json;
 
-std::string rfc3339(TimePoint t) { return format_rfc3339(t); }
-
 json root_causes_json(const Model& m, const HealthState& st, const std::vector<RootCause>& causes) {
   json out = json::array();
   for (const RootCause& rc : causes) {
@@ -42,11 +40,11 @@ json signal_json(const Model& m, const HealthState& st, SignalIndex s) {
   json j{{"id", sig.id},
          {"probe", to_string(sig.kind)},
          {"state", to_string(ss.state)},
-         {"since", rfc3339(ss.since)},
+         {"since", format_rfc3339(ss.since)},
          {"message", describe(ss, sig)},
          {"interval", format_duration(sig.interval)}};
   if (ss.last_result != TimePoint{}) {
-    j["last_result"] = {{"time", rfc3339(ss.last_result)},
+    j["last_result"] = {{"time", format_rfc3339(ss.last_result)},
                         {"state", to_string(ss.last_run)},
                         {"value", ss.value ? json(*ss.value) : json(nullptr)},
                         {"message", ss.message}};
@@ -63,7 +61,7 @@ json component_json(const Model& m, const HealthState& st, ComponentIndex c, boo
          {"name", comp.name},
          {"type", comp.is_group() ? "group" : "component"},
          {"state", to_string(n.state)},
-         {"since", rfc3339(n.since)},
+         {"since", format_rfc3339(n.since)},
          {"reason", describe_component(m, st, c)},
          {"root_causes", n.state == Health::Green ? json::array()
                                                   : root_causes_json(m, st, root_causes_of_component(m, st, c))}};
@@ -96,7 +94,7 @@ json flow_json(const Model& m, const HealthState& st, FlowIndex f, bool detail) 
          {"kind", to_string(flow.kind)},
          {"criticality", to_string(flow.criticality)},
          {"state", to_string(n.state)},
-         {"since", rfc3339(n.since)},
+         {"since", format_rfc3339(n.since)},
          {"reason", describe_flow(m, st, f)},
          {"root_causes",
           n.state == Health::Green ? json::array() : root_causes_json(m, st, root_causes_of_flow(m, st, f))}};
@@ -115,7 +113,7 @@ json flow_json(const Model& m, const HealthState& st, FlowIndex f, bool detail) 
 
 json overall_json(const Model& m, const HealthState& st) {
   return {{"state", to_string(st.overall.state)},
-          {"since", rfc3339(st.overall.since)},
+          {"since", format_rfc3339(st.overall.since)},
           {"reason", describe_overall(m, st)},
           {"root_causes", st.overall.state == Health::Green ? json::array()
                                                             : root_causes_json(m, st, root_causes_overall(m, st))}};

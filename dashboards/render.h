@@ -11,8 +11,6 @@
 
 namespace greenlight::dashboards {
 
-// "2026-11-26T07:13:53.123Z".
-std::string rfc3339(model::TimePoint t);
 
 nlohmann::json root_causes_json(const model::Model& m, const model::HealthState& st,
                                 const std::vector<model::RootCause>& causes);
