@@ -2,6 +2,21 @@
 
 namespace greenlight::model {
 
+namespace {
+
+// A node whose state is what it was keeps its `since`; otherwise its change is returned
+// (a node new in this model was unknown before).
+std::optional<StateChange> keep_since(const NodeState* before, NodeState& after, std::uint32_t index) {
+  const Health was = before ? before->state : Health::Unknown;
+  if (before && was == after.state) {
+    after.since = before->since;
+    return std::nullopt;
+  }
+  return StateChange{index, was, after.state};
+}
+
+}  // namespace
+
 CarriedState carry_over(const Model& old_model, const HealthState& old_state, const Model& new_model, TimePoint now) {
   CarriedState out;
   out.state = HealthState::initial(new_model, now);
@@ -17,27 +32,17 @@ CarriedState carry_over(const Model& old_model, const HealthState& old_state, co
   evaluate_all(new_model, st, now);
   for (ComponentIndex c = 0; c < new_model.components.size(); ++c) {
     const auto old = old_model.find_component(new_model.components[c].id);
-    const Health before = old ? old_state.components[*old].state : Health::Unknown;
-    if (old && before == st.components[c].state) {
-      st.components[c].since = old_state.components[*old].since;
-    } else {
-      out.changes.components.push_back({c, before, st.components[c].state});
+    if (auto change = keep_since(old ? &old_state.components[*old] : nullptr, st.components[c], c)) {
+      out.changes.components.push_back(*change);
     }
   }
   for (FlowIndex f = 0; f < new_model.flows.size(); ++f) {
     const auto old = old_model.find_flow(new_model.flows[f].id);
-    const Health before = old ? old_state.flows[*old].state : Health::Unknown;
-    if (old && before == st.flows[f].state) {
-      st.flows[f].since = old_state.flows[*old].since;
-    } else {
-      out.changes.flows.push_back({f, before, st.flows[f].state});
+    if (auto change = keep_since(old ? &old_state.flows[*old] : nullptr, st.flows[f], f)) {
+      out.changes.flows.push_back(*change);
     }
   }
-  if (old_state.overall.state == st.overall.state) {
-    st.overall.since = old_state.overall.since;
-  } else {
-    out.changes.overall = StateChange{0, old_state.overall.state, st.overall.state};
-  }
+  out.changes.overall = keep_since(&old_state.overall, st.overall, 0);
   return out;
 }
 
