@@ -15,17 +15,10 @@
 using namespace std::chrono_literals;
 using greenlight::test::DaemonProcess;
 using greenlight::test::HttpFixture;
+using greenlight::test::Service;
 using nlohmann::json;
 
 namespace {
-
-struct Health {
-  HttpFixture http;
-  std::atomic<int> status{200};
-  Health() {
-    http.server.Get("/health", [this](const httplib::Request&, httplib::Response& res) { res.status = status; });
-  }
-};
 
 // Records what it receives. `script` gives the status of each successive request (then
 // 200); a request answered 2xx counts as delivered.
@@ -76,7 +69,7 @@ struct Receiver {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/hook"; }
 };
 
-std::string model_for(const Health& db, const Health& api, const Receiver& hook, const std::string& state_dir = "{DIR}/state") {
+std::string model_for(const Service& db, const Service& api, const Receiver& hook, const std::string& state_dir = "{DIR}/state") {
   return R"(
 [daemon]
 listen = "127.0.0.1:{PORT}"
@@ -92,7 +85,7 @@ criticality = "high"
   [[components.db.signals]]
   id = "health"
   probe = "http"
-  url = ")" + db.http.url("/health") + R"("
+  url = ")" + db.url() + R"("
 
 [components.api]
 alert = true
@@ -101,7 +94,7 @@ depends_on = ["db"]
   [[components.api.signals]]
   id = "health"
   probe = "http"
-  url = ")" + api.http.url("/health") + R"("
+  url = ")" + api.url() + R"("
 
 [flows.checkout]
 criticality = "medium"
@@ -138,7 +131,7 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds dea
 
 TEST_CASE("a database outage pages once, with the database as root cause, and resolves once",
           "[integration][alerting]") {
-  Health db, api;
+  Service db, api;
   Receiver hook;
   DaemonProcess d(model_for(db, api, hook), {kSecret});
   REQUIRE(d.wait_ready());
@@ -173,7 +166,7 @@ TEST_CASE("a database outage pages once, with the database as root cause, and re
 }
 
 TEST_CASE("a receiver that fails, throttles, then is down gets the page exactly once", "[integration][alerting][delivery]") {
-  Health db, api;
+  Service db, api;
   Receiver hook;
   {
     std::lock_guard lock(hook.m);
@@ -205,7 +198,7 @@ TEST_CASE("a receiver that fails, throttles, then is down gets the page exactly 
 
 TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends the resolve",
           "[integration][alerting][restart]") {
-  Health db, api;
+  Service db, api;
   Receiver hook;
   const std::string state_dir =
       (std::filesystem::temp_directory_path() / ("greenlight-kill-" + std::to_string(::getpid()))).string();
@@ -234,7 +227,7 @@ TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends 
 }
 
 TEST_CASE("silences: created and expired through the API, with the token", "[integration][alerting][silences]") {
-  Health db, api;
+  Service db, api;
   Receiver hook;
   std::string toml = model_for(db, api, hook);
   toml.replace(toml.find("interval = \"200ms\""), 18, "interval = \"200ms\"\nauth_token_file = \"token\"");
@@ -269,7 +262,7 @@ TEST_CASE("silences: created and expired through the API, with the token", "[int
 
 TEST_CASE("PagerDuty and Slack receivers; a 4xx is a permanent failure; a slow receiver delays no other",
           "[integration][alerting][receivers]") {
-  Health db, api;
+  Service db, api;
   HttpFixture endpoints;
   std::mutex m;
   std::vector<json> pagerduty, slack;
@@ -306,7 +299,7 @@ runbook = "https://runbooks.example/db"
   [[components.db.signals]]
   id = "health"
   probe = "http"
-  url = ")" + db.http.url("/health") + R"("
+  url = ")" + db.url() + R"("
 [alerting.receivers.pager]
 type = "pagerduty"
 url = ")" + endpoints.url("/pd") + R"("

@@ -15,30 +15,10 @@
 using namespace std::chrono_literals;
 using greenlight::test::DaemonProcess;
 using greenlight::test::HttpFixture;
+using greenlight::test::Service;
 using nlohmann::json;
 
 namespace {
-
-// A service whose status and delay the test sets; it counts the requests it served.
-struct Service {
-  HttpFixture http;
-  std::atomic<int> status{200};
-  std::atomic<int> delay_ms{0};
-  std::atomic<int> served{0};
-  std::atomic<int> fail_next{0};  // answer 500 to this many requests, then `status` again
-  Service() {
-    http.server.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
-      int expected = fail_next.load();
-      while (expected > 0 && !fail_next.compare_exchange_weak(expected, expected - 1)) {
-      }
-      res.status = expected > 0 ? 500 : status.load();
-      res.set_content("{}", "application/json");
-      ++served;
-    });
-  }
-  std::string url() const { return http.url("/health"); }
-};
 
 std::string model_for(const Service& db, const Service& api, const std::string& extra_signal = "") {
   return R"(

@@ -96,9 +96,7 @@ steps = ["web"]
 
 TEST_CASE("a prometheus signal queries a real Prometheus that scrapes greenlight", "[integration][peers][prometheus]") {
   REQUIRE(std::filesystem::exists("/usr/bin/prometheus"));
-  HttpFixture db;
-  std::atomic<int> status{200};
-  db.server.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.status = status; });
+  greenlight::test::Service db;
   const int prom_port = greenlight::test::free_port();
   // The daemon's own port is known only once it is constructed: the model refers to
   // Prometheus, Prometheus to the daemon.
@@ -111,7 +109,7 @@ interval = "300ms"
   [[components.db.signals]]
   id = "health"
   probe = "http"
-  url = ")" + db.url("/health") + R"("
+  url = ")" + db.url() + R"("
 [components.observed]
 description = "What Prometheus saw of greenlight's own metrics"
   [[components.observed.signals]]
@@ -142,7 +140,7 @@ description = "What Prometheus saw of greenlight's own metrics"
   const json c = d.get_json("/api/v1/components/observed");
   CHECK(c["signals"][0]["last_result"]["value"] == 1.0);
   // The database goes red in greenlight; Prometheus scrapes that; the query sees it.
-  status = 503;
+  db.status = 503;
   REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("db") == "red"; }, 10s));
   REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("observed") == "red"; }, 30s));
   const json after = d.get_json("/api/v1/components/observed");
@@ -153,9 +151,7 @@ description = "What Prometheus saw of greenlight's own metrics"
 TEST_CASE("our alert arrives in a real Alertmanager with its labels and annotations, and the resolve closes it",
           "[integration][peers][alertmanager]") {
   REQUIRE(std::filesystem::exists("/usr/bin/prometheus-alertmanager"));
-  HttpFixture db;
-  std::atomic<int> status{200};
-  db.server.Get("/health", [&](const httplib::Request&, httplib::Response& res) { res.status = status; });
+  greenlight::test::Service db;
   // Alertmanager's own receiver: a webhook that records what Alertmanager sends on.
   HttpFixture sink;
   std::mutex m;
@@ -179,7 +175,7 @@ criticality = "high"
   [[components.db.signals]]
   id = "health"
   probe = "http"
-  url = ")" + db.url("/health") + R"("
+  url = ")" + db.url() + R"("
 [alerting.receivers.am]
 type = "alertmanager"
 url = "http://127.0.0.1:)" + std::to_string(am_port) + R"("
@@ -202,7 +198,7 @@ match = { component = "db" }
   httplib::Client am("127.0.0.1", am_port);
   REQUIRE(DaemonProcess::wait_until([&] { return am.Get("/-/ready") && am.Get("/-/ready")->status == 200; }, 20s));
 
-  status = 503;
+  db.status = 503;
   // Alertmanager holds our alert with its labels and annotations...
   REQUIRE(DaemonProcess::wait_until(
       [&] {
@@ -227,7 +223,7 @@ match = { component = "db" }
       30s));
 
   // The resolve closes it: Alertmanager reports it resolved to its receiver.
-  status = 200;
+  db.status = 200;
   REQUIRE(DaemonProcess::wait_until(
       [&] {
         std::lock_guard lock(m);

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -44,6 +45,27 @@ class HttpFixture {
  private:
   int port_ = 0;
   std::thread thread_;
+};
+
+// A service whose /health status and delay the test sets; it counts the requests it served.
+struct Service {
+  HttpFixture http;
+  std::atomic<int> status{200};
+  std::atomic<int> delay_ms{0};
+  std::atomic<int> served{0};
+  std::atomic<int> fail_next{0};  // answer 500 to this many requests, then `status` again
+  Service() {
+    http.server.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+      int expected = fail_next.load();
+      while (expected > 0 && !fail_next.compare_exchange_weak(expected, expected - 1)) {
+      }
+      res.status = expected > 0 ? 500 : status.load();
+      res.set_content("{}", "application/json");
+      ++served;
+    });
+  }
+  std::string url() const { return http.url("/health"); }
 };
 
 }  // namespace greenlight::test
