@@ -52,7 +52,7 @@ void run_all(const Model& m, HealthState& st, HeartbeatStore& heartbeats) {
           const Signal& sig = m.signals[s];
           probes::ProbeContext ctx{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()), {}};
           // A heartbeat never pushed counts from now (SPEC 5a): check is a fresh start.
-          ctx.last_heartbeat = heartbeats.last(m.components[sig.component].id + "/" + sig.id).value_or(started);
+          ctx.last_heartbeat = heartbeats.last(m.signal_key(static_cast<SignalIndex>(s))).value_or(started);
           runs[s] = probes::run_probe(sig, ctx);
         }
       });

@@ -30,7 +30,6 @@ constexpr auto kTick = std::chrono::milliseconds(10);
 // windows, reminders): they are re-checked at least this often.
 constexpr auto kAlertPassEvery = std::chrono::seconds(1);
 
-std::string key_of(const Model& m, SignalIndex s) { return m.components[m.signals[s].component].id + "/" + m.signals[s].id; }
 }  // namespace
 
 Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Clock& clock, Log& log,
@@ -91,7 +90,7 @@ void Core::start_probe(SignalIndex s, std::chrono::steady_clock::time_point slot
   probes::ProbeContext ctx{clock_.now_system(), {}};
   if (sig.kind == ProbeKind::Heartbeat) {
     // Never pushed: count from the daemon's start (SPEC 5a).
-    ctx.last_heartbeat = heartbeats_.last(key_of(*model_, s)).value_or(started_at_);
+    ctx.last_heartbeat = heartbeats_.last(model_->signal_key(s)).value_or(started_at_);
   }
   ++in_flight_;
   if (const auto* http = std::get_if<HttpSpec>(&sig.spec); http && probes::HttpEngine::handles(http->url)) {
@@ -199,7 +198,7 @@ void Core::log_changes(const Changes& changes) {
   const Model& m = *model_;
   for (const StateChange& c : changes.signals) {
     const Signal& s = m.signals[c.index];
-    log_change(log_, "signal", key_of(m, c.index), c, describe(state_.signals[c.index], s),
+    log_change(log_, "signal", m.signal_key(c.index), c, describe(state_.signals[c.index], s),
                {{"component", m.components[s.component].id}, {"signal", s.id}});
   }
   for (const StateChange& c : changes.components) {

@@ -29,7 +29,7 @@ json state_to_json(const Model& m, const HealthState& st, TimePoint now) {
   for (SignalIndex s = 0; s < m.signals.size(); ++s) {
     const SignalState& ss = st.signals[s];
     if (ss.last_result == TimePoint{}) continue;  // never ran: nothing to keep
-    signals[m.components[m.signals[s].component].id + "/" + m.signals[s].id] = {
+    signals[m.signal_key(s)] = {
         {"state", to_string(ss.state)},
         {"has_data", ss.has_data},
         {"last_run", to_string(ss.last_run)},
@@ -60,7 +60,7 @@ std::size_t restore_from_json(const json& saved, const Model& m, HealthState& st
   const json& signals = saved.contains("signals") ? saved["signals"] : json::object();
   for (SignalIndex s = 0; s < m.signals.size(); ++s) {
     const Signal& sig = m.signals[s];
-    const auto it = signals.find(m.components[sig.component].id + "/" + sig.id);
+    const auto it = signals.find(m.signal_key(s));
     if (it == signals.end() || !it->is_object()) continue;
     try {
       SignalState ss;

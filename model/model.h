@@ -268,6 +268,8 @@ struct Model {
   std::optional<FlowIndex> find_flow(std::string_view id) const;
   // `component/signal` lookup, as used by the heartbeat endpoint.
   std::optional<SignalIndex> find_signal(std::string_view component, std::string_view signal) const;
+  // "component/signal": a signal's name in logs, heartbeats, saved state and schedules.
+  std::string signal_key(SignalIndex s) const { return components[signals[s].component].id + "/" + signals[s].id; }
 
   std::unordered_map<std::string, ComponentIndex> component_index;
   std::unordered_map<std::string, FlowIndex> flow_index;

@@ -8,7 +8,7 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
   for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
     const model::Signal& sig = m.signals[s];
     interval_[s] = std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval);
-    const auto key = m.components[sig.component].id + "/" + sig.id;
+    const auto key = m.signal_key(s);
     const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], kFirstRoundSpread);
     const auto offset =
         std::chrono::nanoseconds(static_cast<std::int64_t>(model::stable_hash(key) % static_cast<std::uint64_t>(spread.count())));
