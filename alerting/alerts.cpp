@@ -168,7 +168,7 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
       if (!a.told_firing) {
         notices.push_back({i, NotifyReason::Firing, a.severity, a.state, now});
       } else if (a.told_severity != a.severity) {
-        notices.push_back({i, NotifyReason::SeverityChange, a.severity, a.state, now});
+        notices.push_back({i, NotifyReason::SeverityChange, a.severity, a.state, now, a.told_severity});
       } else {
         continue;
       }

@@ -72,6 +72,7 @@ struct Notice {
   Severity severity = Severity::None;
   Health state = Health::Green;
   TimePoint at{};
+  Severity previous = Severity::None;  // a SeverityChange's severity before it
 };
 
 // Label matchers of a silence (exact match on every label), active in [starts_at, ends_at).

@@ -86,7 +86,7 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   for (const auto& [k, v] : a.labels) labels[k] = v;
   labels["severity"] = to_string(n.severity);
   labels["state"] = to_string(state);
-  return {{"id", a.id},
+  json record{{"id", a.id},
           {"dedup_key", "greenlight/" + a.id + "/" + std::to_string(a.starts_at.time_since_epoch().count())},
           {"kind", flow ? "flow" : "component"},
           {"subject", id},
@@ -103,6 +103,11 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
           {"starts_at", format_rfc3339(a.starts_at)},
           {"ends_at", n.reason == NotifyReason::Resolved ? json(format_rfc3339(a.ends_at)) : json(nullptr)},
           {"labels", std::move(labels)}};
+  if (n.reason == NotifyReason::SeverityChange) {
+    record["previous_severity"] = to_string(n.previous);
+    record["changed_at"] = format_rfc3339(n.at);
+  }
+  return record;
 }
 
 std::string notification_id(const json& record, NotifyReason reason, const std::string& receiver) {
@@ -117,6 +122,27 @@ json webhook_payload(const json& record, NotifyReason reason, const std::string&
           {"status", reason == NotifyReason::Resolved ? "resolved" : "firing"},
           {"reason", to_string(reason)},
           {"alert", record}};
+}
+
+json webhook_group_payload(const std::vector<GroupItem>& batch, const std::string& receiver,
+                           const std::string& group_key) {
+  json items = json::array();
+  std::string ids;
+  bool firing = false;
+  for (const GroupItem& it : batch) {
+    json one = webhook_payload(it.record, it.reason, it.id, receiver);
+    one.erase("version");
+    one.erase("receiver");
+    items.push_back(std::move(one));
+    ids += it.id + "|";
+    firing = firing || it.reason != NotifyReason::Resolved;
+  }
+  return {{"version", "1"},
+          {"id", "gl-group-" + hex_hash(ids)},
+          {"receiver", receiver},
+          {"group_key", group_key},
+          {"status", firing ? "firing" : "resolved"},
+          {"notifications", std::move(items)}};
 }
 
 json alertmanager_payload(const json& record, NotifyReason reason) {
@@ -137,7 +163,15 @@ json alertmanager_payload(const json& record, NotifyReason reason) {
              {"startsAt", record.at("starts_at")},
              {"generatorURL", record.at("dashboard_url")}};
   if (reason == NotifyReason::Resolved) alert["endsAt"] = record.at("ends_at");
-  return json::array({alert});
+  json out = json::array({alert});
+  if (reason == NotifyReason::SeverityChange && record.contains("previous_severity")) {
+    // The severity is a label, so the new severity is a new alert there: close the old one
+    // now rather than leave it open until Alertmanager's resolve timeout.
+    alert["labels"]["severity"] = record.at("previous_severity");
+    alert["endsAt"] = record.at("changed_at");
+    out.push_back(std::move(alert));
+  }
+  return out;
 }
 
 json pagerduty_payload(const json& record, NotifyReason reason, const std::string& routing_key) {

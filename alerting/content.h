@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "alerting/alerts.h"
 
@@ -24,7 +25,18 @@ std::string notification_id(const nlohmann::json& record, NotifyReason reason, c
 // The greenlight webhook payload (docs/webhook.md).
 nlohmann::json webhook_payload(const nlohmann::json& record, NotifyReason reason, const std::string& id,
                                const std::string& receiver);
-// Alertmanager POST /api/v2/alerts body: a list with one postable alert.
+// A route with group_by sends the notifications of one group that are due together as one
+// webhook request (docs/webhook.md, "Grouped notifications"): the single payloads above
+// without version and receiver, under "notifications", and an id derived from theirs.
+struct GroupItem {
+  const nlohmann::json& record;
+  NotifyReason reason;
+  const std::string& id;
+};
+nlohmann::json webhook_group_payload(const std::vector<GroupItem>& batch, const std::string& receiver,
+                                     const std::string& group_key);
+// Alertmanager POST /api/v2/alerts body: a list with one postable alert (two for a severity
+// change: the old severity's alert is closed at the change, since severity is a label).
 nlohmann::json alertmanager_payload(const nlohmann::json& record, NotifyReason reason);
 // PagerDuty Events API v2: trigger (or resolve) with dedup_key; the routing key is added here.
 nlohmann::json pagerduty_payload(const nlohmann::json& record, NotifyReason reason, const std::string& routing_key);

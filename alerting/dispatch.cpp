@@ -17,7 +17,8 @@ const Receiver* find_receiver(const Model& m, const std::string& name) {
 }
 
 Notification make(const nlohmann::json& record, const Alert& a, NotifyReason reason, Severity severity,
-                  const std::string& receiver, TimePoint now, model::Duration wait, const std::string& id_suffix = "") {
+                  const std::string& receiver, TimePoint now, TimePoint not_before, const std::string& group_key,
+                  const std::string& id_suffix = "") {
   Notification n;
   n.record = record;
   n.id = notification_id(record, reason, receiver) + id_suffix;
@@ -26,12 +27,38 @@ Notification make(const nlohmann::json& record, const Alert& a, NotifyReason rea
   n.alert_id = a.id;
   n.severity = severity;
   n.created_at = now;
-  n.not_before = now + wait;
+  n.not_before = not_before;
+  n.group_key = group_key;
   n.starts_at = a.starts_at;
   return n;
 }
 
 }  // namespace
+
+TimePoint Dispatcher::group_slot(const std::string& key, const model::Route& route, TimePoint now) {
+  auto it = groups_.find(key);
+  if (it != groups_.end() && it->second <= now) {
+    bool alive = false;  // a group with no alert left told has ended
+    for (const auto& [alert, receivers] : told_) {
+      for (const auto& [receiver, t] : receivers) alive = alive || t.group_key == key;
+    }
+    if (!alive) {
+      groups_.erase(it);
+      it = groups_.end();
+    }
+  }
+  if (it == groups_.end()) return groups_[key] = now + route.group_wait;  // a new group
+  if (it->second > now) return it->second;  // joins the batch waiting
+  // The group's next tick: its last send plus a whole number of group_intervals.
+  const auto interval = std::max(route.group_interval, model::Duration{1});
+  const auto ticks = (now - it->second + interval - model::Duration{1}) / interval;
+  return it->second += ticks * interval;
+}
+
+TimePoint Dispatcher::slot(const RouteMatch& r, bool first_of_alert, TimePoint now) {
+  if (!r.route->group_by.empty()) return group_slot(r.group_key, *r.route, now);
+  return first_of_alert ? now + r.route->group_wait : now;
+}
 
 std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState& st, const AlertBook& book,
                                                const std::vector<Notice>& notices, TimePoint now) {
@@ -42,18 +69,30 @@ std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState
     if (n.reason == NotifyReason::Resolved) {
       auto it = told_.find(a.id);
       if (it == told_.end()) continue;
-      for (const auto& [receiver, last] : it->second) out.push_back(make(record, a, n.reason, n.severity, receiver, now, {}));
-      told_.erase(it);
+      const auto routes = route_alert(m.alerting.routes, a.labels, n.severity);
+      for (const auto& [receiver, t] : it->second) {
+        // A resolve keeps to its group's schedule while the route still groups it.
+        TimePoint when = now;
+        std::string group;
+        for (const RouteMatch& r : routes) {
+          if (r.receiver == receiver && !t.group_key.empty() && r.group_key == t.group_key) {
+            when = group_slot(t.group_key, *r.route, now);
+            group = t.group_key;
+          }
+        }
+        out.push_back(make(record, a, n.reason, n.severity, receiver, now, when, group));
+      }
+      told_.erase(a.id);
       repeat_count_.erase(a.id);
       continue;
     }
     auto& told = told_[a.id];
     for (const RouteMatch& r : route_alert(m.alerting.routes, a.labels, n.severity)) {
       if (find_receiver(m, r.receiver) == nullptr) continue;
-      // Only the first notification of an alert waits for its group.
-      const model::Duration wait = told.count(r.receiver) ? model::Duration{0} : r.route->group_wait;
-      out.push_back(make(record, a, n.reason, n.severity, r.receiver, now, wait));
-      told[r.receiver] = now;
+      const bool grouped = !r.route->group_by.empty();
+      const TimePoint when = slot(r, told.count(r.receiver) == 0, now);
+      out.push_back(make(record, a, n.reason, n.severity, r.receiver, now, when, grouped ? r.group_key : ""));
+      told[r.receiver] = {now, grouped ? r.group_key : ""};
     }
     if (told.empty()) told_.erase(a.id);
   }
@@ -67,26 +106,27 @@ std::vector<Notification> Dispatcher::repeats(const Model& m, const HealthState&
     auto it = told_.find(a.id);
     if (it == told_.end() || !a.told_firing || a.flapping) continue;
     const auto routes = route_alert(m.alerting.routes, a.labels, a.told_severity);
-    for (auto& [receiver, last] : it->second) {
+    for (auto& [receiver, t] : it->second) {
       const Receiver* r = find_receiver(m, receiver);
       if (r == nullptr) continue;
       model::Duration every = r->type == ReceiverType::Alertmanager ? kAlertmanagerResend : model::Duration::max();
       for (const RouteMatch& rm : routes) {
         if (rm.receiver == receiver) every = std::min(every, rm.route->repeat_interval);
       }
-      if (every == model::Duration::max() || now - last < every) continue;
+      if (every == model::Duration::max() || now - t.last_sent < every) continue;
       const Notice reminder{0, NotifyReason::Firing, a.told_severity, a.state, now};
       const nlohmann::json record = alert_record(m, st, a, reminder);
-      out.push_back(make(record, a, NotifyReason::Firing, a.told_severity, receiver, now, {},
+      out.push_back(make(record, a, NotifyReason::Firing, a.told_severity, receiver, now, now, t.group_key,
                          "-r" + std::to_string(++repeat_count_[a.id])));
-      last = now;
+      t.last_sent = now;
     }
   }
   return out;
 }
 
-void Dispatcher::restore_told(const std::string& alert_id, const std::string& receiver, TimePoint last_sent) {
-  told_[alert_id][receiver] = last_sent;
+void Dispatcher::restore_told(const std::string& alert_id, const std::string& receiver, TimePoint last_sent,
+                              const std::string& group_key) {
+  told_[alert_id][receiver] = {last_sent, group_key};
 }
 
 }  // namespace greenlight::alerting

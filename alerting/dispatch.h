@@ -5,7 +5,15 @@
 //     firing are remembered per alert;
 //   - Resolved goes to every receiver told of the firing (SPEC 2), whatever the routes
 //     say now, and then the alert is forgotten;
-//   - a route's group_wait delays the first notification of an alert (not_before);
+//   - grouping, as Alertmanager's: on a route with group_by, the alerts with the same
+//     group_by label values for one receiver form a group. A new group's first
+//     notifications wait group_wait (collecting the burst of one outage), and every later
+//     change in the group waits for the group's next tick (its first send plus a whole
+//     number of group_intervals), so changes close together still go together;
+//     the notifications of a group that are due together go out as one request
+//     (Notification::group_key; the delivery batches them). A group with no alert left
+//     told is forgotten, so the next outage starts a new group. On a route without
+//     group_by each alert is alone, and group_wait delays only its first notification;
 //   - while an alert fires, its receivers are reminded every repeat_interval, and
 //     Alertmanager receivers every minute, before Alertmanager's default resolve timeout
 //     (5m) would close the alert on its side.
@@ -18,6 +26,7 @@
 #include <vector>
 
 #include "alerting/alerts.h"
+#include "alerting/routing.h"
 
 namespace greenlight::alerting {
 
@@ -29,7 +38,8 @@ struct Notification {
   Severity severity = Severity::None;
   nlohmann::json record;  // alert_record at decision time
   TimePoint created_at{};
-  TimePoint not_before{};  // group_wait
+  TimePoint not_before{};  // group_wait / group_interval
+  std::string group_key;   // set on a route with group_by: sent with the group's others
   TimePoint starts_at{};   // the incident's start (kept across restarts)
 };
 
@@ -44,15 +54,24 @@ class Dispatcher {
                                     TimePoint now);
 
   // After a restart, from the delivery journal: `receiver` was told alert `alert_id` fires.
-  void restore_told(const std::string& alert_id, const std::string& receiver, TimePoint last_sent);
+  void restore_told(const std::string& alert_id, const std::string& receiver, TimePoint last_sent,
+                    const std::string& group_key = "");
 
+  struct Told {
+    TimePoint last_sent{};  // its last notification (firing or reminder)
+    std::string group_key;
+  };
   // Receivers currently told of each firing alert.
-  const std::map<std::string, std::map<std::string, TimePoint>>& told() const { return told_; }
+  const std::map<std::string, std::map<std::string, Told>>& told() const { return told_; }
 
  private:
-  // alert id -> receiver -> when it was last sent a notification (firing or reminder)
-  std::map<std::string, std::map<std::string, TimePoint>> told_;
-  std::map<std::string, int> repeat_count_;  // for distinct reminder ids
+  // When the notification of an alert for a route match may go (see grouping above).
+  TimePoint slot(const RouteMatch& r, bool first_of_alert, TimePoint now);
+  TimePoint group_slot(const std::string& key, const model::Route& route, TimePoint now);
+
+  std::map<std::string, std::map<std::string, Told>> told_;  // alert id -> receiver -> Told
+  std::map<std::string, TimePoint> groups_;                  // group key -> its last or next send
+  std::map<std::string, int> repeat_count_;                  // for distinct reminder ids
 };
 
 }  // namespace greenlight::alerting

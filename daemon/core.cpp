@@ -50,7 +50,7 @@ Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Cl
   // Receivers told of firings before this start: held firing, no second page.
   for (const Outbox::Told& t : replay.told) {
     book_->restore_told(t.alert_id, t.severity, t.starts_at);
-    dispatcher_.restore_told(t.alert_id, t.receiver, t.last_sent);
+    dispatcher_.restore_told(t.alert_id, t.receiver, t.last_sent, t.group_key);
   }
   started_at_ = clock_.now_system();
   state_ = HealthState::initial(*model_, started_at_);
@@ -241,7 +241,7 @@ void Core::publish() {
   snap->generation = generation_;
   snap->alerts = book_->alerts();
   for (const auto& [alert, receivers] : dispatcher_.told()) {
-    for (const auto& [receiver, last] : receivers) snap->told[alert].push_back(receiver);
+    for (const auto& [receiver, told] : receivers) snap->told[alert].push_back(receiver);
   }
   snapshot_.store(std::move(snap));
 }

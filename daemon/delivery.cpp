@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <set>
@@ -141,8 +142,9 @@ void Delivery::submit(const std::vector<Notification>& ns) {
   }
 }
 
-Delivery::Attempt Delivery::send(const Worker& w, const Notification& n) {
+Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification>& batch) {
   const model::Receiver& r = w.receiver;
+  const Notification& first = batch.front();
   probes::HttpRequest req;
   req.method = "POST";
   req.timeout = r.timeout;
@@ -151,30 +153,49 @@ Delivery::Attempt Delivery::send(const Worker& w, const Notification& n) {
   switch (r.type) {
     case model::ReceiverType::Webhook: {
       req.url = r.url;
-      body = webhook_payload(n.record, n.reason, n.id, r.name).dump();
+      std::string id = first.id;
+      if (first.group_key.empty()) {
+        body = webhook_payload(first.record, first.reason, first.id, r.name).dump();
+      } else {
+        std::vector<GroupItem> items;
+        for (const Notification& n : batch) items.push_back({n.record, n.reason, n.id});
+        const nlohmann::json payload = webhook_group_payload(items, r.name, first.group_key);
+        id = payload.at("id");
+        body = payload.dump();
+      }
       for (const auto& h : r.headers) req.headers.push_back(h);
-      req.headers.push_back({"webhook-id", n.id});
+      req.headers.push_back({"webhook-id", id});
       if (!w.secret.empty()) {
         const auto ts = std::chrono::duration_cast<std::chrono::seconds>(clock_.now_system().time_since_epoch()).count();
         req.headers.push_back({"webhook-timestamp", std::to_string(ts)});
-        req.headers.push_back({"webhook-signature", standard_webhooks_signature(w.secret, n.id, ts, body)});
+        req.headers.push_back({"webhook-signature", standard_webhooks_signature(w.secret, id, ts, body)});
       }
       break;
     }
-    case model::ReceiverType::Alertmanager:
+    case model::ReceiverType::Alertmanager: {
       req.url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
-      body = alertmanager_payload(n.record, n.reason).dump();
+      nlohmann::json alerts = nlohmann::json::array();
+      for (const Notification& n : batch) {
+        for (auto& a : alertmanager_payload(n.record, n.reason)) alerts.push_back(std::move(a));
+      }
+      body = alerts.dump();
       break;
-    case model::ReceiverType::PagerDuty:
+    }
+    case model::ReceiverType::PagerDuty:  // never batched
       if (w.secret.empty()) return {400, "no routing key (routing_key_file / routing_key_env)", {}};
       req.url = r.url;
-      body = pagerduty_payload(n.record, n.reason, w.secret).dump();
+      body = pagerduty_payload(first.record, first.reason, w.secret).dump();
       break;
-    case model::ReceiverType::Slack:
+    case model::ReceiverType::Slack: {
       req.url = r.url.empty() ? w.secret : r.url;
       if (req.url.empty()) return {400, "no incoming-webhook URL (url_file / url_env)", {}};
-      body = slack_payload(n.record, n.reason).dump();
+      std::string text;
+      for (const Notification& n : batch) {
+        text += (text.empty() ? "" : "\n\n") + slack_payload(n.record, n.reason).at("text").get<std::string>();
+      }
+      body = nlohmann::json{{"text", text}}.dump();
       break;
+    }
   }
   req.body = std::move(body);
   const probes::HttpResponse res = probes::http_request(req);
@@ -189,23 +210,29 @@ void Delivery::run(Worker& w) {
   std::unique_lock lock(w.mutex);
   while (true) {
     if (w.stopping) return;
-    // The first notification that is due and has no earlier one of the same alert still
-    // queued: an alert's resolve never overtakes its firing, and a notification waiting
-    // out its backoff holds back only its own alert, not the whole receiver.
+    // Candidates are the first queued notification of each alert: an alert's resolve
+    // never overtakes its firing, and a notification waiting out its backoff holds back
+    // only its own alert, not the whole receiver. The first due candidate goes, with the
+    // due candidates of its group.
     const model::TimePoint now = clock_.now_system();
-    std::set<std::string> blocked;
-    auto pick = w.queue.end();
-    model::TimePoint earliest = model::TimePoint::max();
+    std::set<std::string> seen;
+    std::vector<std::deque<Worker::Item>::iterator> heads;
     for (auto it = w.queue.begin(); it != w.queue.end(); ++it) {
-      if (blocked.count(it->n.alert_id)) continue;
-      blocked.insert(it->n.alert_id);
-      if (it->next <= now) {
-        pick = it;
-        break;
-      }
-      earliest = std::min(earliest, it->next);
+      if (seen.insert(it->n.alert_id).second) heads.push_back(it);
     }
-    if (pick == w.queue.end()) {
+    std::vector<Worker::Item> batch;
+    model::TimePoint earliest = model::TimePoint::max();
+    for (const auto& it : heads) {
+      if (it->next > now) {
+        earliest = std::min(earliest, it->next);
+      } else if (batch.empty()) {
+        batch.push_back(*it);  // stays queued until decided
+      } else if (!batch.front().n.group_key.empty() && it->n.group_key == batch.front().n.group_key &&
+                 w.receiver.type != model::ReceiverType::PagerDuty) {
+        batch.push_back(*it);
+      }
+    }
+    if (batch.empty()) {
       if (earliest == model::TimePoint::max()) {
         w.wake.wait(lock);
       } else {
@@ -213,58 +240,61 @@ void Delivery::run(Worker& w) {
       }
       continue;
     }
-    Worker::Item item = *pick;  // stays queued until decided
     ++sending_;
     lock.unlock();
-    const Attempt a = send(w, item.n);
+    std::vector<Notification> ns;
+    for (const auto& item : batch) ns.push_back(item.n);
+    const Attempt a = send(w, ns);
     --sending_;
     const alerting::Delivery result = classify(a.status);
     const std::string receiver = w.receiver.name;
+    const Worker::Item& head = batch.front();
+    auto is_in_batch = [&](const Worker::Item& queued) {
+      return std::any_of(batch.begin(), batch.end(), [&](const Worker::Item& b) { return b.n.id == queued.n.id; });
+    };
     if (result == alerting::Delivery::Retry) {
-      ++item.attempts;
+      int attempts = 0;
+      for (const auto& item : batch) attempts = std::max(attempts, item.attempts + 1);
       const double jitter = std::uniform_real_distribution<double>(0, 1)(w.rng);
-      const auto delay = backoff(item.attempts, jitter, parse_retry_after(a.retry_after));
-      metrics_.notification(receiver, "retried");
-      if (a.error != item.last_error) {  // log when the error changes, not on every attempt
+      const auto delay = backoff(attempts, jitter, parse_retry_after(a.retry_after));
+      for (std::size_t i = 0; i < batch.size(); ++i) metrics_.notification(receiver, "retried");
+      if (a.error != head.last_error) {  // log when the error changes, not on every attempt
         log_.warn("notification_retry",
-                  "receiver " + receiver + ": " + a.error + "; retrying " + item.n.id + " in " +
-                      model::format_duration(delay) + " (attempt " + std::to_string(item.attempts) + ")",
-                  {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
+                  "receiver " + receiver + ": " + a.error + "; retrying " + head.n.id +
+                      (batch.size() > 1 ? " and " + std::to_string(batch.size() - 1) + " more of its group" : "") +
+                      " in " + model::format_duration(delay) + " (attempt " + std::to_string(attempts) + ")",
+                  {{"receiver", receiver}, {"id", head.n.id}, {"alert", head.n.alert_id}});
       }
       lock.lock();
       for (auto& queued : w.queue) {
-        if (queued.n.id != item.n.id) continue;
-        queued.attempts = item.attempts;
+        if (!is_in_batch(queued)) continue;
+        queued.attempts = attempts;
         queued.last_error = a.error;
         queued.next = clock_.now_system() + delay;
-        break;
       }
       continue;
     }
     const bool delivered = result == alerting::Delivery::Delivered;
-    if (const std::string err = outbox_.done(item.n.id, delivered ? "delivered" : "failed"); !err.empty()) {
-      log_.error("outbox", err);
-    }
-    metrics_.notification(receiver, delivered ? "delivered" : "failed");
-    if (delivered) {
-      log_.info("notified",
-                "receiver " + receiver + ": " + std::string(to_string(item.n.reason)) + " " + item.n.alert_id + " (" +
-                    std::string(to_string(item.n.severity)) + ") delivered as " + item.n.id,
-                {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id},
-                 {"reason", std::string(to_string(item.n.reason))}});
-    } else {
-      log_.error("notification_failed",
-                 "receiver " + receiver + " refused " + item.n.id + " for good: " + a.error,
-                 {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
-    }
-    lock.lock();
-    for (auto it = w.queue.begin(); it != w.queue.end(); ++it) {
-      if (it->n.id == item.n.id) {
-        w.queue.erase(it);
-        break;
+    for (const auto& item : batch) {
+      if (const std::string err = outbox_.done(item.n.id, delivered ? "delivered" : "failed"); !err.empty()) {
+        log_.error("outbox", err);
+      }
+      metrics_.notification(receiver, delivered ? "delivered" : "failed");
+      if (delivered) {
+        log_.info("notified",
+                  "receiver " + receiver + ": " + std::string(to_string(item.n.reason)) + " " + item.n.alert_id + " (" +
+                      std::string(to_string(item.n.severity)) + ") delivered as " + item.n.id,
+                  {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id},
+                   {"reason", std::string(to_string(item.n.reason))}});
+      } else {
+        log_.error("notification_failed", "receiver " + receiver + " refused " + item.n.id + " for good: " + a.error,
+                   {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
       }
     }
-    metrics_.notification_dequeued();
+    lock.lock();
+    const auto before = w.queue.size();
+    std::erase_if(w.queue, is_in_batch);
+    for (auto i = w.queue.size(); i < before; ++i) metrics_.notification_dequeued();
   }
 }
 

@@ -3,6 +3,8 @@
 // Sends notifications to receivers (webhook, alertmanager, pagerduty, slack): one worker
 // thread and queue per receiver, so a slow or dead receiver never delays another. Within a
 // receiver, notifications of one alert go in order (a resolve never overtakes its firing);
+// the due notifications of one group (Notification::group_key) go as one request, except
+// to PagerDuty, whose Events API takes one event per request;
 // a notification waiting out its backoff holds back only its own alert. Each attempt has the receiver's timeout;
 // failures are retried with backoff (alerting/retry.h) for as long as it takes; a 2xx or
 // a permanent failure is recorded in the outbox journal. Secrets (signing secret, routing
@@ -50,7 +52,7 @@ class Delivery {
     int status = 0;
     std::string error, retry_after;
   };
-  Attempt send(const Worker& w, const alerting::Notification& n);
+  Attempt send(const Worker& w, const std::vector<alerting::Notification>& batch);
 
   Outbox& outbox_;
   Log& log_;

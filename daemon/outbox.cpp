@@ -34,6 +34,7 @@ json to_json(const Notification& n) {
           {"severity", to_string(n.severity)},
           {"created_at", ms(n.created_at)},
           {"not_before", ms(n.not_before)},
+          {"group_key", n.group_key},
           {"starts_at", ms(n.starts_at)},
           {"record", n.record}};
 }
@@ -47,6 +48,7 @@ Notification notification_from_json(const json& j) {
   n.severity = model::parse_severity(j.at("severity").get<std::string>()).value_or(model::Severity::None);
   n.created_at = at(j.at("created_at"));
   n.not_before = at(j.at("not_before"));
+  n.group_key = j.value("group_key", "");
   n.starts_at = at(j.at("starts_at"));
   n.record = j.at("record");
   return n;
@@ -120,7 +122,7 @@ Outbox::Replay Outbox::replay() {
   }
   for (auto& [alert, receivers] : told) {
     for (auto& [receiver, n] : receivers) {
-      r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at});
+      r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at, n.group_key});
       // Keep the firing line (marked done if it was) so that the next replay still knows.
       if (is_done.count(n.id)) {
         compact += to_json(n).dump() + "\n" + json{{"op", "done"}, {"id", n.id}, {"outcome", "delivered"}}.dump() + "\n";

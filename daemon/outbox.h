@@ -26,6 +26,7 @@ class Outbox {
     std::string alert_id, receiver;
     model::Severity severity;
     model::TimePoint starts_at, last_sent;
+    std::string group_key;
   };
   struct Replay {
     std::vector<alerting::Notification> pending;  // in journal order

@@ -124,3 +124,49 @@ TEST_CASE("a resolved page says when it fired and when it ended", "[alerting][co
   }
   FAIL("no resolve for the database");
 }
+
+TEST_CASE("a severity change closes the old severity's Alertmanager alert", "[alerting][content][alertmanager]") {
+  Outage o;
+  const auto [alert, notice] = o.notice_for("component/database");
+  Notice change = notice;
+  change.reason = NotifyReason::SeverityChange;
+  change.previous = Severity::Warning;
+  const json r = alert_record(o.w.model(), o.w.state(), *alert, change);
+  CHECK(r["previous_severity"] == "warning");
+  const json am = alertmanager_payload(r, NotifyReason::SeverityChange);
+  REQUIRE(am.size() == 2);
+  CHECK(am[0]["labels"]["severity"] == "critical");
+  CHECK_FALSE(am[0].contains("endsAt"));
+  CHECK(am[1]["labels"]["severity"] == "warning");
+  CHECK(am[1]["endsAt"] == r["changed_at"]);
+  // Everything else identifies the same alert.
+  json l0 = am[0]["labels"], l1 = am[1]["labels"];
+  l0.erase("severity");
+  l1.erase("severity");
+  CHECK(l0 == l1);
+}
+
+TEST_CASE("a grouped webhook carries each notification with its own id", "[alerting][content][group]") {
+  Outage o;
+  std::vector<json> records;
+  std::vector<std::string> ids;
+  for (const char* id : {"component/database", "flow/browse"}) {
+    const auto [alert, notice] = o.notice_for(id);
+    records.push_back(alert_record(o.w.model(), o.w.state(), *alert, notice));
+    ids.push_back(notification_id(records.back(), NotifyReason::Firing, "oncall"));
+  }
+  const json g = webhook_group_payload({{records[0], NotifyReason::Firing, ids[0]}, {records[1], NotifyReason::Resolved, ids[1]}},
+                                       "oncall", "oncall@0{}");
+  CHECK(g["version"] == "1");
+  CHECK(g["status"] == "firing");  // while any of them fires
+  CHECK(g["group_key"] == "oncall@0{}");
+  REQUIRE(g["notifications"].size() == 2);
+  CHECK(g["notifications"][0]["id"] == ids[0]);
+  CHECK(g["notifications"][0]["alert"]["id"] == "component/database");
+  CHECK(g["notifications"][1]["status"] == "resolved");
+  // The batch id is derived from its members: the same batch, the same id.
+  const json again = webhook_group_payload({{records[0], NotifyReason::Firing, ids[0]}, {records[1], NotifyReason::Resolved, ids[1]}},
+                                           "oncall", "oncall@0{}");
+  CHECK(again["id"] == g["id"]);
+  CHECK(g["id"] != ids[0]);
+}

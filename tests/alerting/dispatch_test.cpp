@@ -135,3 +135,80 @@ TEST_CASE("backoff doubles with jitter, is capped, and honours Retry-After", "[a
   CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
   CHECK_FALSE(parse_retry_after("-1").has_value());
 }
+
+TEST_CASE("a route with group_by batches a group: group_wait for a new group, group_interval after",
+          "[alerting][dispatch][group]") {
+  std::string toml = read_source_file("examples/shop.toml");
+  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + R"(
+[[alerting.routes]]
+receiver = "oncall"
+group_by = ["owner"]
+group_wait = "10s"
+group_interval = "1m"
+)";
+  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+  w.all_green();
+  AlertBook book(w.model());
+  Dispatcher d;
+  auto pass = [&] { return d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now()); };
+  pass();
+  const TimePoint t0 = w.now();
+  // The database outage: every flow alert (flows have no owner) lands in one group whose
+  // first batch goes after group_wait; the database's own alert (team-data) in another.
+  w.settle("database", "tcp", Health::Red);
+  auto ns = pass();
+  std::set<std::string> flows;
+  for (const auto& n : ns) {
+    INFO(n.alert_id);
+    CHECK(n.not_before == t0 + 10s);
+    if (n.alert_id.starts_with("flow/")) {
+      CHECK(n.group_key == "oncall@0{owner=}");
+      flows.insert(n.alert_id);
+    } else {
+      CHECK(n.group_key == "oncall@0{owner=team-data}");
+    }
+  }
+  CHECK(flows.size() >= 2);
+  CHECK_FALSE(flows.count("flow/checkout"));  // alert_after 30s: still pending
+  // Checkout fires 30 s later, after the group's first batch went: the next interval.
+  w.advance(30s);
+  ns = pass();
+  REQUIRE(sent(ns, "flow/checkout") == std::vector<std::string>{"oncall firing"});
+  CHECK(ns.front().not_before == t0 + 10s + 1min);
+  // Recovery, at t0 + 2m30s: the resolves wait for the group's next tick (t0 + 10s + 3 min),
+  // whole intervals after its last batch.
+  w.advance(2min);
+  w.settle("database", "tcp", Health::Green);
+  ns = pass();
+  REQUIRE_FALSE(ns.empty());
+  for (const auto& n : ns) {
+    INFO(n.alert_id);
+    CHECK(n.reason == NotifyReason::Resolved);
+    if (n.alert_id.starts_with("flow/")) CHECK(n.not_before == t0 + 10s + 3min);
+  }
+  CHECK(d.told().empty());
+  // Every alert of the group resolved: the group has ended; the next outage starts a new
+  // one, which waits group_wait again.
+  w.advance(10min);
+  w.settle("database", "tcp", Health::Red);
+  ns = pass();
+  REQUIRE_FALSE(ns.empty());
+  for (const auto& n : ns) CHECK(n.not_before == w.now() + 10s);
+}
+
+TEST_CASE("a route without group_by sends each alert alone", "[alerting][dispatch][group]") {
+  std::string toml = read_source_file("examples/shop.toml");
+  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + "[[alerting.routes]]\nreceiver = \"oncall\"\n";
+  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+  w.all_green();
+  AlertBook book(w.model());
+  Dispatcher d;
+  book.update(w.model(), w.state(), {}, w.now());
+  w.settle("database", "tcp", Health::Red);
+  const auto ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  REQUIRE_FALSE(ns.empty());
+  for (const auto& n : ns) {
+    CHECK(n.group_key.empty());
+    CHECK(n.not_before == w.now());
+  }
+}

@@ -359,3 +359,74 @@ receiver = "chat"
   CHECK(d.log().find("R0UTINGKEY") == std::string::npos);  // the routing key is never logged
   CHECK(d.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("a route with group_by sends one outage's alerts as one request", "[integration][alerting][group]") {
+  Service a, b;
+  Receiver hook;
+  DaemonProcess d(R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+[components.cart]
+alert = true
+owner = "team-commerce"
+criticality = "high"
+  [[components.cart.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + a.url() + R"("
+[components.payments]
+alert = true
+owner = "team-commerce"
+criticality = "high"
+  [[components.payments.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + b.url() + R"("
+[alerting.receivers.oncall]
+type = "webhook"
+url = ")" + hook.url() + R"("
+[[alerting.routes]]
+receiver = "oncall"
+group_by = ["owner"]
+group_wait = "2s"
+group_interval = "1s"
+)");
+  REQUIRE(d.wait_ready());
+  a.status = 503;
+  b.status = 503;
+  REQUIRE(eventually([&] { return !hook.got().empty(); }));
+  json batch = hook.got().at(0);
+  CHECK(batch["group_key"] == "oncall@0{owner=team-commerce}");
+  CHECK(batch["status"] == "firing");
+  REQUIRE(batch["notifications"].size() == 2);
+  std::set<std::string> alerts;
+  for (const auto& n : batch["notifications"]) {
+    CHECK(n["reason"] == "firing");
+    alerts.insert(n["alert"]["id"]);
+  }
+  CHECK(alerts == std::set<std::string>{"component/cart", "component/payments"});
+  {
+    std::lock_guard lock(hook.m);
+    CHECK(hook.attempts.at(0) == batch["id"]);  // the webhook-id is the batch's
+  }
+  // The recoveries reach the group's next tick a probe apart: one request, or two if a
+  // tick falls between them; both resolves, once each.
+  a.status = 200;
+  b.status = 200;
+  auto resolved = [&] {
+    std::multiset<std::string> out;
+    for (const json& got : hook.got()) {
+      for (const auto& n : got["notifications"]) {
+        if (n["reason"] == "resolved") out.insert(n["alert"]["id"].get<std::string>());
+      }
+    }
+    return out;
+  };
+  REQUIRE(eventually([&] { return resolved().size() == 2; }));
+  CHECK(resolved() == std::multiset<std::string>{"component/cart", "component/payments"});
+  const std::string metrics = d.get("/metrics")->body;
+  CHECK(metrics.find("greenlight_notifications_total{outcome=\"delivered\",receiver=\"oncall\"} 4") != std::string::npos);
+  CHECK(d.stop(SIGTERM) == 0);
+}

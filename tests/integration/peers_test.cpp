@@ -176,6 +176,8 @@ criticality = "high"
   id = "health"
   probe = "http"
   url = ")" + db.url() + R"("
+  timeout = "2s"
+  yellow_above = 0.3
 [alerting.receivers.am]
 type = "alertmanager"
 url = "http://127.0.0.1:)" + std::to_string(am_port) + R"("
@@ -222,8 +224,22 @@ match = { component = "db" }
       },
       30s));
 
-  // The resolve closes it: Alertmanager reports it resolved to its receiver.
+  // Severity change: the database answers, slowly (yellow, warning). Alertmanager holds
+  // the warning alert and no longer the critical one: we closed it, rather than leave it
+  // open until Alertmanager's resolve timeout (5 min).
+  db.delay_ms = 500;
   db.status = 200;
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        auto r = am.Get("/api/v2/alerts");
+        if (!r || r->status != 200) return false;
+        const json now = json::parse(r->body);
+        return now.size() == 1 && now[0]["labels"]["severity"] == "warning";
+      },
+      30s));
+
+  // The resolve closes it: Alertmanager reports it resolved to its receiver.
+  db.delay_ms = 0;
   REQUIRE(DaemonProcess::wait_until(
       [&] {
         std::lock_guard lock(m);
