@@ -60,6 +60,7 @@ void run_all(const Model& m, HealthState& st, HeartbeatStore& heartbeats) {
   }
   const TimePoint now = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   for (SignalIndex s = 0; s < m.signals.size(); ++s) {
+    runs[s].outcome.seconds = static_cast<float>(runs[s].duration.count());
     st.signals[s] = step(st.signals[s], m.signals[s], runs[s].outcome, now, Tolerance::Ignore).next;
   }
   evaluate_all(m, st, now);

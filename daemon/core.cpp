@@ -34,7 +34,8 @@ constexpr auto kAlertPassEvery = std::chrono::seconds(1);
 
 Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Clock& clock, Log& log,
            Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine,
-           Outbox& outbox, Delivery& delivery, SilenceStore& silences, const Outbox::Replay& replay)
+           Outbox& outbox, Delivery& delivery, SilenceStore& silences, EventLog& events,
+           const Outbox::Replay& replay)
     : model_(std::move(model)),
       config_path_(std::move(config_path)),
       clock_(clock),
@@ -46,6 +47,7 @@ Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Cl
       outbox_(outbox),
       delivery_(delivery),
       silences_(silences),
+      events_(events),
       book_(std::make_unique<alerting::AlertBook>(*model_)) {
   // Receivers told of firings before this start: held firing, no second page.
   for (const Outbox::Told& t : replay.told) {
@@ -126,6 +128,7 @@ void Core::apply(std::vector<Result>& results, bool& changed) {
       has_run_[r.signal] = 1;
       ++first_results_;
     }
+    r.outcome.seconds = static_cast<float>(r.seconds);
     const Changes c = apply_result(*model_, state_, r.signal, r.outcome, now);
     if (!c.empty()) {
       log_changes(c);
@@ -147,6 +150,8 @@ void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& change
                "configuration reload failed; the running model is kept (" + std::to_string(result.errors.size()) +
                    " errors): " + result.errors.front(),
                {{"path", config_path_}, {"errors", std::to_string(result.errors.size())}});
+    events_.record({0, now, "reload", "configuration reload failed; the running model is kept: " + result.errors.front(),
+                    {{"ok", false}, {"errors", result.errors}}});
   } else {
     CarriedState carried = carry_over(*model_, state_, *loaded.model, now);
     auto book = std::make_unique<alerting::AlertBook>(*loaded.model);
@@ -172,6 +177,10 @@ void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& change
                   std::to_string(model_->signals.size()) + " signals (" + std::to_string(carried.signals_kept) +
                   " kept their state), " + std::to_string(model_->flows.size()) + " flows",
               {{"path", config_path_}, {"components", std::to_string(model_->components.size())}});
+    events_.record({0, now, "reload",
+                    "configuration reloaded: " + std::to_string(model_->components.size()) + " components, " +
+                        std::to_string(model_->flows.size()) + " flows",
+                    {{"ok", true}}});
     result.ok = true;
     changed = true;
   }
@@ -182,33 +191,44 @@ namespace {
 
 // One log line per state change: `<kind> <name>: <from> -> <to>: <reason>`, with the
 // same facts as fields for JSON logs.
-void log_change(Log& log, std::string_view kind, const std::string& name, const StateChange& c,
-                const std::string& reason, LogFields ids) {
+// Logs a change; returns its event (for components, flows and the overall state).
+Event log_change(Log& log, std::string_view kind, const std::string& name, const StateChange& c,
+                 const std::string& reason, LogFields ids, TimePoint now) {
   const std::string from(to_string(c.from)), to(to_string(c.to));
   std::string prefix(kind);
   if (!name.empty()) prefix += " " + name;
   ids.insert(ids.begin(), {"kind", std::string(kind)});
   ids.insert(ids.end(), {{"from", from}, {"to", to}, {"reason", reason}});
-  log.info("state_change", prefix + ": " + from + " -> " + to + ": " + reason, ids);
+  const std::string message = prefix + ": " + from + " -> " + to + ": " + reason;
+  log.info("state_change", message, ids);
+  return {0, now, "state", message,
+          {{"kind", kind}, {"id", name}, {"from", from}, {"to", to}, {"reason", reason}}};
 }
 
 }  // namespace
 
 void Core::log_changes(const Changes& changes) {
   const Model& m = *model_;
+  const TimePoint now = clock_.now_system();
   for (const StateChange& c : changes.signals) {
     const Signal& s = m.signals[c.index];
     log_change(log_, "signal", m.signal_key(c.index), c, describe(state_.signals[c.index], s),
-               {{"component", m.components[s.component].id}, {"signal", s.id}});
+               {{"component", m.components[s.component].id}, {"signal", s.id}}, now);
   }
+  // Signals are in the log; the history keeps what the dashboard's timeline shows.
+  std::vector<Event> events;
   for (const StateChange& c : changes.components) {
-    log_change(log_, "component", m.components[c.index].id, c, describe_component(m, state_, c.index),
-               {{"component", m.components[c.index].id}});
+    events.push_back(log_change(log_, "component", m.components[c.index].id, c, describe_component(m, state_, c.index),
+                                {{"component", m.components[c.index].id}}, now));
   }
   for (const StateChange& c : changes.flows) {
-    log_change(log_, "flow", m.flows[c.index].id, c, describe_flow(m, state_, c.index), {{"flow", m.flows[c.index].id}});
+    events.push_back(log_change(log_, "flow", m.flows[c.index].id, c, describe_flow(m, state_, c.index),
+                                {{"flow", m.flows[c.index].id}}, now));
   }
-  if (changes.overall) log_change(log_, "overall", "", *changes.overall, describe_overall(m, state_), {});
+  if (changes.overall) {
+    events.push_back(log_change(log_, "overall", "", *changes.overall, describe_overall(m, state_), {}, now));
+  }
+  events_.record(std::move(events));
 }
 
 void Core::alert_pass(TimePoint now) {

@@ -18,6 +18,7 @@
 #include "alerting/alerts.h"
 #include "alerting/dispatch.h"
 #include "daemon/delivery.h"
+#include "daemon/events.h"
 #include "daemon/heartbeats.h"
 #include "daemon/outbox.h"
 #include "daemon/silences.h"
@@ -47,7 +48,7 @@ class Core {
   // `replay` is what the outbox journal says receivers were told before this start.
   Core(std::shared_ptr<const model::Model> model, std::string config_path, const model::Clock& clock, Log& log,
        Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine,
-       Outbox& outbox, Delivery& delivery, SilenceStore& silences, const Outbox::Replay& replay);
+       Outbox& outbox, Delivery& delivery, SilenceStore& silences, EventLog& events, const Outbox::Replay& replay);
   ~Core();
 
   // The core loop; returns when `stop` is requested.
@@ -94,6 +95,7 @@ class Core {
   Outbox& outbox_;
   Delivery& delivery_;
   SilenceStore& silences_;
+  EventLog& events_;
   std::unique_ptr<alerting::AlertBook> book_;  // core thread only
   alerting::Dispatcher dispatcher_;            // core thread only
   std::uint64_t generation_ = 0;           // core thread only

@@ -86,8 +86,9 @@ struct Delivery::Worker {
   std::mt19937_64 rng{std::random_device{}()};
 };
 
-Delivery::Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& metrics, const model::Clock& clock)
-    : outbox_(outbox), log_(log), metrics_(metrics), clock_(clock) {
+Delivery::Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& metrics, EventLog& events,
+                   const model::Clock& clock)
+    : outbox_(outbox), log_(log), metrics_(metrics), events_(events), clock_(clock) {
   for (const model::Receiver& r : m.alerting.receivers) {
     auto w = std::make_unique<Worker>();
     w->receiver = r;
@@ -275,7 +276,18 @@ void Delivery::run(Worker& w) {
       continue;
     }
     const bool delivered = result == alerting::Delivery::Delivered;
+    std::vector<Event> events;
     for (const auto& item : batch) {
+      const std::string reason(to_string(item.n.reason));
+      events.push_back({0, clock_.now_system(), "notification",
+                        receiver + (delivered ? " was told: " : " refused for good: ") + item.n.alert_id + " " + reason +
+                            " (" + std::string(to_string(item.n.severity)) + ")" + (delivered ? "" : ": " + a.error),
+                        {{"receiver", receiver},
+                         {"alert", item.n.alert_id},
+                         {"reason", reason},
+                         {"severity", std::string(to_string(item.n.severity))},
+                         {"outcome", delivered ? "delivered" : "failed"},
+                         {"id", item.n.id}}});
       if (const std::string err = outbox_.done(item.n.id, delivered ? "delivered" : "failed"); !err.empty()) {
         log_.error("outbox", err);
       }
@@ -291,6 +303,7 @@ void Delivery::run(Worker& w) {
                    {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
       }
     }
+    events_.record(std::move(events));
     lock.lock();
     const auto before = w.queue.size();
     std::erase_if(w.queue, is_in_batch);

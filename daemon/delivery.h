@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "alerting/dispatch.h"
+#include "daemon/events.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/outbox.h"
@@ -36,7 +37,8 @@ std::string standard_webhooks_signature(const std::string& secret, const std::st
 
 class Delivery {
  public:
-  Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& metrics, const model::Clock& clock);
+  Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& metrics, EventLog& events,
+           const model::Clock& clock);
   ~Delivery();
 
   void submit(const std::vector<alerting::Notification>& ns);
@@ -57,6 +59,7 @@ class Delivery {
   Outbox& outbox_;
   Log& log_;
   Metrics& metrics_;
+  EventLog& events_;
   const model::Clock& clock_;
   std::map<std::string, std::unique_ptr<Worker>> workers_;  // fixed after construction
   std::atomic<int> sending_{0};

@@ -1,5 +1,7 @@
 #include "daemon/http_api.h"
 
+#include <charconv>
+
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
@@ -70,7 +72,7 @@ bool same_secret(const std::string& a, const std::string& b) {
 }  // namespace
 
 HttpApi::HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
-                 std::string auth_token, SilenceStore& silences)
+                 std::string auth_token, SilenceStore& silences, EventLog& events)
     : core_(core),
       metrics_(metrics),
       heartbeats_(heartbeats),
@@ -78,6 +80,7 @@ HttpApi::HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& 
       clock_(clock),
       auth_token_(std::move(auth_token)),
       silences_(silences),
+      events_(events),
       server_(std::make_unique<httplib::Server>()) {
   routes();
 }
@@ -183,6 +186,35 @@ void HttpApi::routes() {
     }
     send_json(res, 200, json{{"alerts", list}});
   });
+  // ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
+  // time; ?limit=N (default 200, at most 2000): the newest N that match, oldest first.
+  s.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
+    std::uint64_t after = 0;
+    model::TimePoint since{};
+    std::size_t limit = 200;
+    if (req.has_param("since")) {
+      const std::string v = req.get_param_value("since");
+      std::uint64_t seq = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
+      if (ec == std::errc() && end == v.data() + v.size()) {
+        after = seq;
+      } else if (const auto t = parse_rfc3339(v)) {
+        since = *t;
+      } else {
+        return send_error(res, 400, "since must be an event sequence number or an RFC 3339 time, e.g. 2026-11-26T08:00:00Z");
+      }
+    }
+    if (req.has_param("limit")) {
+      const std::string v = req.get_param_value("limit");
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
+      if (ec != std::errc() || end != v.data() + v.size() || limit == 0 || limit > 2000) {
+        return send_error(res, 400, "limit must be a number from 1 to 2000");
+      }
+    }
+    json list = json::array();
+    for (const Event& e : events_.query(after, since, limit)) list.push_back(to_json(e));
+    send_json(res, 200, json{{"events", std::move(list)}, {"last_seq", events_.last_seq()}});
+  });
   s.Get("/api/v1/silences", [this](const httplib::Request&, httplib::Response& res) {
     const model::TimePoint now = clock_.now_system();
     json list = json::array();
@@ -224,6 +256,8 @@ void HttpApi::routes() {
     const std::string id = silences_.add(x, now, error);
     if (id.empty()) return send_error(res, 400, error);
     log_.info("silence", "silence " + id + " by " + x.author + ": " + x.comment, {{"id", id}, {"author", x.author}});
+    events_.record({0, now, "silence", "silence " + id + " by " + x.author + ": " + x.comment,
+                    {{"id", id}, {"author", x.author}, {"match", x.match}, {"status", "created"}}});
     for (const auto& created : silences_.all()) {
       if (created.id == id) return send_json(res, 201, silence_json(created, now));
     }
@@ -235,6 +269,7 @@ void HttpApi::routes() {
       return send_error(res, 404, "no silence \"" + id + "\" made through the API (configured ones change by reload)");
     }
     log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
+    events_.record({0, clock_.now_system(), "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
     send_json(res, 200, json{{"id", id}, {"status", "expired"}});
   });
 

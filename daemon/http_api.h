@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "daemon/core.h"
+#include "daemon/events.h"
 #include "daemon/heartbeats.h"
 #include "daemon/log.h"
 #include "daemon/metrics.h"
@@ -26,7 +27,7 @@ namespace greenlight::daemon {
 class HttpApi {
  public:
   HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
-          std::string auth_token, SilenceStore& silences);
+          std::string auth_token, SilenceStore& silences, EventLog& events);
   ~HttpApi();
 
   // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
@@ -44,6 +45,7 @@ class HttpApi {
   const model::Clock& clock_;
   std::string auth_token_;
   SilenceStore& silences_;
+  EventLog& events_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

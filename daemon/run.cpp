@@ -90,10 +90,15 @@ int run_daemon(const std::string& path, LogFormat format) {
                  std::to_string(replay.told.size()) + " firing alerts already told" +
                  (replay.damaged_lines ? ", " + std::to_string(replay.damaged_lines) + " torn journal lines skipped" : ""));
   }
-  Delivery delivery(m, outbox, log, metrics, clock);
+  EventLog events(m.daemon.state_dir);
+  if (const std::size_t damaged = events.load(); damaged > 0) {
+    log.warn("events", std::to_string(damaged) + " damaged lines skipped in " + m.daemon.state_dir + "/events.jsonl");
+  }
+  Delivery delivery(m, outbox, log, metrics, events, clock);
   delivery.submit(replay.pending);
-  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine, outbox, delivery, silences, replay);
-  HttpApi api(core, metrics, heartbeats, log, clock, token, silences);
+  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine, outbox, delivery, silences, events,
+            replay);
+  HttpApi api(core, metrics, heartbeats, log, clock, token, silences, events);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
     http_engine.stop();

@@ -39,7 +39,9 @@ json state_to_json(const Model& m, const HealthState& st, TimePoint now) {
         {"last_result", ms(ss.last_result)},
         {"since", ms(ss.since)},
         {"value", ss.value ? json(*ss.value) : json(nullptr)},
-        {"message", ss.message}};
+        {"message", ss.message},
+        {"ok", ss.last_ok},
+        {"seconds", ss.last_seconds}};
   }
   for (ComponentIndex c = 0; c < m.components.size(); ++c) components[m.components[c].id] = node_json(st.components[c]);
   for (FlowIndex f = 0; f < m.flows.size(); ++f) flows[m.flows[f].id] = node_json(st.flows[f]);
@@ -79,6 +81,8 @@ std::size_t restore_from_json(const json& saved, const Model& m, HealthState& st
       ss.since = at(it->at("since").get<std::int64_t>());
       if (!it->at("value").is_null()) ss.value = it->at("value").get<double>();
       ss.message = it->at("message").get<std::string>();
+      ss.last_ok = it->value("ok", ss.last_run != Health::Red);
+      ss.last_seconds = it->value("seconds", 0.0f);
       st.signals[s] = std::move(ss);
       ++restored;
     } catch (const json::exception&) {

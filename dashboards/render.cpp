@@ -1,5 +1,7 @@
 #include "dashboards/render.h"
 
+#include <cmath>
+
 
 namespace greenlight::dashboards {
 
@@ -45,8 +47,10 @@ json signal_json(const Model& m, const HealthState& st, SignalIndex s) {
          {"interval", format_duration(sig.interval)}};
   if (ss.last_result != TimePoint{}) {
     j["last_result"] = {{"time", format_rfc3339(ss.last_result)},
+                        {"ok", ss.last_ok},
                         {"state", to_string(ss.last_run)},
                         {"value", ss.value ? json(*ss.value) : json(nullptr)},
+                        {"duration_ms", std::round(ss.last_seconds * 1e5) / 100},
                         {"message", ss.message}};
   } else {
     j["last_result"] = nullptr;

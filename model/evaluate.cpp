@@ -27,6 +27,8 @@ StepResult step(const SignalState& prev, const Signal& spec, const ProbeOutcome&
   s.last_result = now;
   s.value = outcome.value;
   s.message = outcome.message;
+  s.last_ok = outcome.ok;
+  s.last_seconds = outcome.seconds;
 
   const int failures = tolerance == Tolerance::Apply ? std::max(spec.failures, 1) : 1;
   const int successes = tolerance == Tolerance::Apply ? std::max(spec.successes, 1) : 1;

@@ -18,6 +18,7 @@ struct ProbeOutcome {
   std::optional<double> value;    // latency, days to expiry, age, query result, ...
   std::string message;            // human text, e.g. "HTTP 500" or "connection refused"
   std::optional<Health> reported; // a state the probe reported itself (Nagios plugin exit code)
+  float seconds = 0;              // how long the run took (set by whoever ran it)
 };
 
 struct SignalState {
@@ -33,6 +34,8 @@ struct SignalState {
   TimePoint since{};        // last change of `state`
   std::optional<double> value;
   std::string message;
+  bool last_ok = false;       // the last run did not fail (ProbeOutcome::ok)
+  float last_seconds = 0;     // how long the last run took
 };
 
 // Envoy's health-checker transition kinds.
