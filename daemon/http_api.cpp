@@ -1,5 +1,7 @@
 #include "daemon/http_api.h"
 
+#include "dashboards/assets.h"
+
 #include <charconv>
 
 #include <httplib.h>
@@ -129,6 +131,15 @@ void HttpApi::routes() {
     return R::Unhandled;
   });
 
+  // The dashboard, from the files built into the binary.
+  for (const dashboards::Asset& a : dashboards::assets()) {
+    auto serve = [&a](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(a.body, a.content_type);
+    };
+    if (a.name == "index.html") s.Get("/", serve);
+    s.Get("/assets/" + a.name, serve);
+  }
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();

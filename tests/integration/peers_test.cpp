@@ -13,10 +13,12 @@
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_fixture.h"
+#include "tests/support/process.h"
 
 using namespace std::chrono_literals;
 using greenlight::test::DaemonProcess;
 using greenlight::test::HttpFixture;
+using greenlight::test::Child;
 using nlohmann::json;
 
 extern char** environ;
@@ -25,27 +27,6 @@ namespace {
 
 constexpr const char* kPlugins = "/usr/lib/nagios/plugins";
 
-// A process started for a test and killed (and reaped) when the test ends.
-struct Child {
-  pid_t pid = -1;
-  explicit Child(std::vector<std::string> argv, const std::string& log) {
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Child() {
-    if (pid > 0) {
-      kill(pid, SIGTERM);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-};
 
 }  // namespace
 

@@ -5,7 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <signal.h>
+
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 
 extern char** environ;
@@ -61,6 +66,41 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+Child::Child(std::vector<std::string> argv, const std::string& log) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, args[0], &fa, &attr, args.data(), environ) == 0) pid_ = pid;
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&fa);
+}
+
+bool Child::running() { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+Child::~Child() {
+  if (pid_ <= 0) return;
+  kill(-pid_, SIGTERM);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (waitpid(pid_, nullptr, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > until) {
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(-pid_, SIGKILL);  // whatever of the group is left (a browser's helpers)
 }
 
 }  // namespace greenlight::test

@@ -18,4 +18,20 @@ struct ProcessResult {
 // chatty program cannot dead-lock on a full pipe.
 ProcessResult run_process(const std::vector<std::string>& argv);
 
+// A long-running program started for a test (a peer server, a browser), in its own process
+// group, its output in `log`; the whole group is stopped (SIGTERM, then SIGKILL) and reaped
+// when the test ends.
+class Child {
+ public:
+  Child(std::vector<std::string> argv, const std::string& log);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  int pid() const { return pid_; }
+  bool running();
+
+ private:
+  int pid_ = -1;
+};
+
 }  // namespace greenlight::test

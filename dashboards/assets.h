@@ -1,0 +1,19 @@
+#pragma once
+
+// The dashboard's files (dashboards/web), built into the binary: no CDN, no files to
+// install. Served at / (index.html) and /assets/NAME.
+
+#include <string>
+#include <vector>
+
+namespace greenlight::dashboards {
+
+struct Asset {
+  std::string name;  // "index.html", "app.js", ...
+  std::string content_type;
+  std::string body;
+};
+
+const std::vector<Asset>& assets();
+
+}  // namespace greenlight::dashboards
