@@ -95,6 +95,7 @@ Delivery::Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& met
     std::string error;
     w->secret = read_secret(r.secret, error);
     if (!error.empty()) log_.error("receiver_secret", "receiver " + r.name + ": " + error, {{"receiver", r.name}});
+    metrics_.receiver(r.name);
     workers_.emplace(r.name, std::move(w));
   }
   for (auto& [name, w] : workers_) w->thread = std::thread([this, wp = w.get()] { run(*wp); });

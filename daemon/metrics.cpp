@@ -113,6 +113,11 @@ void Metrics::skipped(std::uint64_t total) { skipped_->Set(static_cast<double>(t
 void Metrics::notification(const std::string& receiver, const std::string& outcome) {
   notifications_->Add({{"receiver", receiver}, {"outcome", outcome}}).Increment();
 }
+void Metrics::receiver(const std::string& receiver) {
+  for (const char* outcome : {"delivered", "retried", "failed"}) {
+    notifications_->Add({{"receiver", receiver}, {"outcome", outcome}});
+  }
+}
 void Metrics::notification_queued(std::size_t n) { queue_length_->Increment(static_cast<double>(n)); }
 void Metrics::notification_dequeued() { queue_length_->Decrement(); }
 

@@ -34,6 +34,8 @@ class Metrics {
   void skipped(std::uint64_t total);
   // outcome: delivered, retried, failed
   void notification(const std::string& receiver, const std::string& outcome);
+  // Creates a receiver's series at 0, so dashboards and rate() see them before the first page.
+  void receiver(const std::string& receiver);
   // The queue length moves by steps (atomic), never by Set from racing threads.
   void notification_queued(std::size_t n);
   void notification_dequeued();

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/grafana.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
 
@@ -232,6 +233,29 @@ TEST_CASE("/metrics exposes the contract's metric names and passes promtool", "[
   const auto lint = greenlight::test::run_process({"/bin/sh", "-c", "/usr/bin/promtool check metrics < " + path});
   INFO(lint.out << lint.err);
   CHECK(lint.exit_code == 0);
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("the Grafana dashboard is valid JSON and reads only metrics /metrics exposes",
+          "[integration][daemon][metrics][grafana]") {
+  const json dashboard = greenlight::test::grafana_dashboard();
+  REQUIRE_FALSE(dashboard.is_discarded());
+  CHECK(dashboard["schemaVersion"].get<int>() >= 36);  // Grafana 10 reads 36 to 39
+  REQUIRE(dashboard["panels"].size() >= 8);
+  const auto names = greenlight::test::grafana_metric_names(dashboard);
+  for (const char* expected : {"greenlight_overall_state", "greenlight_flow_state", "greenlight_component_state",
+                               "greenlight_probe_duration_seconds", "greenlight_notifications_total"}) {
+    CHECK(names.count(expected) == 1);  // overall, flows, components, probe latency, notifications
+  }
+  Service db, api;
+  // With a receiver: its notification series exist from the start.
+  DaemonProcess d(model_for(db, api) + "[alerting.receivers.x]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:9/\"\n");
+  REQUIRE(d.wait_ready());
+  const std::string metrics = d.get("/metrics")->body;
+  for (const std::string& name : names) {
+    INFO(name);
+    CHECK(metrics.find("# TYPE " + name + " ") != std::string::npos);
+  }
   CHECK(d.stop(SIGTERM) == 0);
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/grafana.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
 
@@ -126,6 +127,19 @@ description = "What Prometheus saw of greenlight's own metrics"
   REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("observed") == "red"; }, 30s));
   const json after = d.get_json("/api/v1/components/observed");
   CHECK(after["root_causes"][0]["signal"] == "db-red");
+  // Every query of the Grafana dashboard is valid PromQL here, and the state panels find data.
+  httplib::Client prom("127.0.0.1", prom_port);
+  for (const std::string& q : greenlight::test::grafana_panel_queries(greenlight::test::grafana_dashboard())) {
+    INFO(q);
+    auto r = prom.Get("/api/v1/query?" + httplib::detail::params_to_query_str({{"query", q}}));
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    const json answer = json::parse(r->body, nullptr, false);
+    CHECK(answer.value("status", "") == "success");
+    if (q.find("greenlight_component_state") != std::string::npos) {  // (this model has no flows)
+      CHECK_FALSE(answer["data"]["result"].empty());
+    }
+  }
   CHECK(d.stop(SIGTERM) == 0);
 }
 
