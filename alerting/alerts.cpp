@@ -19,6 +19,15 @@ std::string_view to_string(AlertStatus s) {
   return "inactive";
 }
 
+std::string_view to_string(SubjectKind k) {
+  switch (k) {
+    case SubjectKind::Flow: return "flow";
+    case SubjectKind::Component: return "component";
+    case SubjectKind::Action: return "action";
+  }
+  return "flow";
+}
+
 std::string_view to_string(NotifyReason r) {
   switch (r) {
     case NotifyReason::Firing: return "firing";
@@ -38,6 +47,12 @@ bool Silence::matches(const Labels& labels) const {
 
 Labels labels_of(const Model& m, SubjectKind kind, std::uint32_t index) {
   Labels l;
+  if (kind == SubjectKind::Action) {
+    const Action& a = m.actions[index];
+    l = a.flow != kNoIndex ? labels_of(m, SubjectKind::Flow, a.flow) : labels_of(m, SubjectKind::Component, a.component);
+    l["action"] = a.name;
+    return l;
+  }
   if (kind == SubjectKind::Flow) {
     const Flow& f = m.flows[index];
     l = f.labels;
@@ -74,6 +89,14 @@ AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNo
     component_alert_[c] = alerts_.size();
     alerts_.push_back(std::move(a));
   }
+  for (std::size_t i = 0; i < m.actions.size(); ++i) {
+    Alert a;
+    a.kind = SubjectKind::Action;
+    a.index = static_cast<std::uint32_t>(i);
+    a.id = "action/" + m.actions[i].name;
+    a.labels = labels_of(m, a.kind, a.index);
+    alerts_.push_back(std::move(a));
+  }
 }
 
 void AlertBook::restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at) {
@@ -90,13 +113,21 @@ void AlertBook::restore_told(const std::string& alert_id, Severity severity, Tim
 }
 
 std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
-                                      TimePoint now) {
+                                      TimePoint now, const std::vector<std::uint8_t>& failing_actions) {
   const FlappingPolicy& flap = m.alerting.flapping;
   // 1. What each alert is: status, state, severity, flapping, silenced.
   for (Alert& a : alerts_) {
     const bool flow = a.kind == SubjectKind::Flow;
-    const Health h = flow ? st.flows[a.index].state : st.components[a.index].state;
-    const Criticality crit = flow ? m.flows[a.index].criticality : m.components[a.index].criticality;
+    Health h;
+    Criticality crit;
+    if (a.kind == SubjectKind::Action) {
+      const Action& act = m.actions[a.index];
+      h = a.index < failing_actions.size() && failing_actions[a.index] ? Health::Red : Health::Green;
+      crit = act.flow != kNoIndex ? m.flows[act.flow].criticality : m.components[act.component].criticality;
+    } else {
+      h = flow ? st.flows[a.index].state : st.components[a.index].state;
+      crit = flow ? m.flows[a.index].criticality : m.components[a.index].criticality;
+    }
     const Duration wait = flow ? m.flows[a.index].alert_after.value_or(Duration{0}) : Duration{0};
 
     if (h != a.last_state) {

@@ -37,7 +37,10 @@ using model::Health;
 using model::Severity;
 using model::TimePoint;
 
-enum class SubjectKind : std::uint8_t { Flow, Component };
+// An alert is about a flow, a component, or a self-healing action that keeps failing
+// (alerting/healing.h).
+enum class SubjectKind : std::uint8_t { Flow, Component, Action };
+std::string_view to_string(SubjectKind k);
 
 enum class AlertStatus : std::uint8_t { Inactive, Pending, Firing };
 std::string_view to_string(AlertStatus s);
@@ -47,8 +50,8 @@ std::string_view to_string(NotifyReason r);
 
 struct Alert {
   SubjectKind kind = SubjectKind::Flow;
-  std::uint32_t index = 0;  // FlowIndex or ComponentIndex
-  std::string id;           // "flow/checkout", "component/db": the stable dedup key's core
+  std::uint32_t index = 0;  // FlowIndex, ComponentIndex or index into Model::actions
+  std::string id;           // "flow/checkout", "component/db", "action/restart-db": the stable dedup key's core
   model::Labels labels;     // for routes and silences (see labels_of)
 
   AlertStatus status = AlertStatus::Inactive;
@@ -86,7 +89,8 @@ struct Silence {
 };
 
 // The labels routes and silences see: flow or component, its owner and criticality, the
-// alert's severity and state, and the subject's own labels.
+// alert's severity and state, and the subject's own labels. An action's alert has its
+// target's labels plus `action`.
 model::Labels labels_of(const model::Model& m, SubjectKind kind, std::uint32_t index);
 
 class AlertBook {
@@ -96,8 +100,11 @@ class AlertBook {
   // Applies the evaluation state at `now` (after every evaluation, and on a regular tick
   // so that alert_after, flapping windows and silence ends are noticed without a state
   // change). Returns the notices to send, in alert order.
+  // `failing_actions`: per action, 1 while it keeps failing (Healer::failing()); an
+  // action's alert is red then, with its target's criticality.
   std::vector<Notice> update(const model::Model& m, const model::HealthState& st,
-                             const std::vector<Silence>& silences, TimePoint now);
+                             const std::vector<Silence>& silences, TimePoint now,
+                             const std::vector<std::uint8_t>& failing_actions = {});
 
   const std::vector<Alert>& alerts() const { return alerts_; }
 

@@ -52,19 +52,25 @@ json causes_json(const Model& m, const HealthState& st, const std::vector<RootCa
 }  // namespace
 
 json alert_record(const Model& m, const HealthState& st, const Alert& a, const Notice& n) {
-  const bool flow = a.kind == SubjectKind::Flow;
-  const std::string id = flow ? m.flows[a.index].id : m.components[a.index].id;
-  const std::string name = flow ? m.flows[a.index].name : m.components[a.index].name;
-  const std::string reason = flow ? describe_flow(m, st, a.index) : describe_component(m, st, a.index);
-  const auto causes = flow ? root_causes_of_flow(m, st, a.index) : root_causes_of_component(m, st, a.index);
-  std::string runbook = flow ? m.flows[a.index].runbook : m.components[a.index].runbook;
-  std::string owner = flow ? m.flows[a.index].owner : m.components[a.index].owner;
+  // The health subject: the alert's flow or component, or a failing action's target.
+  const bool action = a.kind == SubjectKind::Action;
+  const Action* act = action ? &m.actions[a.index] : nullptr;
+  const bool flow = action ? act->flow != kNoIndex : a.kind == SubjectKind::Flow;
+  const std::uint32_t index = action ? (flow ? act->flow : act->component) : a.index;
+  const std::string id = flow ? m.flows[index].id : m.components[index].id;
+  const std::string name = flow ? m.flows[index].name : m.components[index].name;
+  const std::string reason = flow ? describe_flow(m, st, index) : describe_component(m, st, index);
+  const auto causes = flow ? root_causes_of_flow(m, st, index) : root_causes_of_component(m, st, index);
+  std::string runbook = flow ? m.flows[index].runbook : m.components[index].runbook;
+  std::string owner = flow ? m.flows[index].owner : m.components[index].owner;
   // A flow without its own runbook points at the root cause's: what the on-call opens.
   if (runbook.empty() && !causes.empty()) runbook = m.components[causes.front().component].runbook;
   if (owner.empty() && !causes.empty()) owner = m.components[causes.front().component].owner;
 
   const Health state = n.reason == NotifyReason::Resolved ? Health::Green : a.state;
-  std::string summary = std::string(flow ? "Flow \"" : "Component \"") + name + "\" is " + std::string(to_string(state));
+  const std::string subject_text = std::string(flow ? "Flow \"" : "Component \"") + name + "\"";
+  std::string summary = action ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
+                               : subject_text + " is " + std::string(to_string(state));
   std::string first_cause;
   if (n.reason != NotifyReason::Resolved && !causes.empty()) {
     const RootCause& rc = causes.front();
@@ -74,12 +80,19 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   std::string description = n.reason == NotifyReason::Resolved
                                 ? summary + " again: the " + std::string(to_string(n.severity)) + " alert that fired at " +
                                       format_rfc3339(a.starts_at) + " resolved at " + format_rfc3339(a.ends_at) + "."
-                                : summary + ". " + reason + ".";
+                                : summary + ". " +
+                                      (action ? "Its last " + std::to_string(std::max(act->max_attempts, 1)) +
+                                                    " runs failed; the target is " +
+                                                    std::string(to_string(flow ? st.flows[index].state
+                                                                               : st.components[index].state)) +
+                                                    ": "
+                                              : std::string()) +
+                                      reason + ".";
   json affected = json::array();
   if (flow) {
     affected.push_back(id);
   } else {
-    for (auto& f : flows_affected_by(m, st, a.index)) affected.push_back(f);
+    for (auto& f : flows_affected_by(m, st, index)) affected.push_back(f);
   }
   const std::string base = m.daemon.external_url + (m.daemon.external_url.ends_with('/') ? "" : "/");
   json labels = json::object();
@@ -88,9 +101,9 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   labels["state"] = to_string(state);
   json record{{"id", a.id},
           {"dedup_key", "greenlight/" + a.id + "/" + std::to_string(a.starts_at.time_since_epoch().count())},
-          {"kind", flow ? "flow" : "component"},
-          {"subject", id},
-          {"name", name},
+          {"kind", to_string(a.kind)},
+          {"subject", action ? act->name : id},
+          {"name", action ? "self-healing action " + act->name : name},
           {"severity", to_string(n.severity)},
           {"state", to_string(state)},
           {"summary", summary},
@@ -150,8 +163,10 @@ json alertmanager_payload(const json& record, NotifyReason reason) {
   // to resolve may be one (the state is an annotation).
   json labels = record.at("labels");
   labels.erase("state");
-  labels["alertname"] = record.at("kind").get<std::string>() == "flow" ? "GreenlightFlowUnhealthy"
-                                                                       : "GreenlightComponentUnhealthy";
+  const std::string kind = record.at("kind");
+  labels["alertname"] = kind == "flow"        ? "GreenlightFlowUnhealthy"
+                        : kind == "component" ? "GreenlightComponentUnhealthy"
+                                              : "GreenlightActionFailing";
   json annotations{{"summary", record.at("summary")},
                    {"state", record.at("state")},
                    {"description", record.at("description")},

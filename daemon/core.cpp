@@ -35,7 +35,7 @@ constexpr auto kAlertPassEvery = std::chrono::seconds(1);
 Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Clock& clock, Log& log,
            Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine,
            Outbox& outbox, Delivery& delivery, SilenceStore& silences, EventLog& events,
-           const Outbox::Replay& replay)
+           ActionRunner& actions, const Outbox::Replay& replay)
     : model_(std::move(model)),
       config_path_(std::move(config_path)),
       clock_(clock),
@@ -48,7 +48,9 @@ Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Cl
       delivery_(delivery),
       silences_(silences),
       events_(events),
-      book_(std::make_unique<alerting::AlertBook>(*model_)) {
+      actions_(actions),
+      book_(std::make_unique<alerting::AlertBook>(*model_)),
+      healer_(std::make_unique<alerting::Healer>(*model_)) {
   // Receivers told of firings before this start: held firing, no second page.
   for (const Outbox::Told& t : replay.told) {
     book_->restore_told(t.alert_id, t.severity, t.starts_at);
@@ -159,6 +161,9 @@ void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& change
       if (a.told_firing) book->restore_told(a.id, a.told_severity, a.starts_at);
     }
     book_ = std::move(book);
+    auto healer = std::make_unique<alerting::Healer>(*loaded.model);
+    healer->carry_over(*model_, *healer_, *loaded.model);
+    healer_ = std::move(healer);
     silences_.replace_configured(loaded.model->alerting.silences);
     model_ = loaded.model;
     state_ = std::move(carried.state);
@@ -231,8 +236,79 @@ void Core::log_changes(const Changes& changes) {
   events_.record(std::move(events));
 }
 
+void Core::heal(TimePoint now) {
+  const Model& m = *model_;
+  const std::vector<alerting::Silence> silences = silences_.all();
+  std::vector<std::string> held_before;
+  for (const auto& s : healer_->status()) held_before.push_back(s.held);
+  for (const alerting::ActionStart& start : healer_->due(m, state_, silences, now)) {
+    const Action& a = m.actions[start.action];
+    const bool flow = a.flow != kNoIndex;
+    const std::string target = flow ? m.flows[a.flow].id : m.components[a.component].id;
+    const NodeState& node = flow ? state_.flows[a.flow] : state_.components[a.component];
+    const nlohmann::json trigger{
+        {"action", a.name},
+        {"trigger", start.trigger},
+        {"target",
+         {{"kind", flow ? "flow" : "component"},
+          {"id", target},
+          {"state", to_string(node.state)},
+          {"since", format_rfc3339(node.since)},
+          {"reason", flow ? describe_flow(m, state_, a.flow) : describe_component(m, state_, a.component)}}},
+        {"time", format_rfc3339(now)},
+        {"attempt", healer_->status()[start.action].attempts.size()}};
+    const std::string what = a.run.empty() ? "POST " + a.url : a.run[0];
+    log_.info("action_started", "action " + a.name + ": " + start.trigger + "; running " + what,
+              {{"action", a.name}, {"target", target}});
+    events_.record({0, now, "action", "action " + a.name + " started: " + start.trigger,
+                    {{"action", a.name}, {"target", target}, {"status", "started"}, {"trigger", start.trigger}}});
+    actions_.start(a, trigger, [this](ActionResult r) {
+      {
+        std::lock_guard lock(mutex_);
+        inbox_.actions.push_back(std::move(r));
+      }
+      wake_.notify_all();
+    });
+  }
+  for (std::size_t i = 0; i < healer_->status().size() && i < held_before.size(); ++i) {
+    const std::string& held = healer_->status()[i].held;
+    if (held.empty() || held == held_before[i]) continue;
+    const char* why = held == "silenced"       ? "the target is silenced"
+                      : held == "max_attempts" ? "max_attempts reached in its window"
+                                               : "in its cooldown";
+    log_.info("action_held", "action " + m.actions[i].name + " is due but held: " + why,
+              {{"action", m.actions[i].name}, {"held", held}});
+    events_.record({0, now, "action", "action " + m.actions[i].name + " held: " + why,
+                    {{"action", m.actions[i].name}, {"status", "held"}, {"held", held}}});
+  }
+}
+
+void Core::action_finished(const ActionResult& r) {
+  const Model& m = *model_;
+  const TimePoint now = clock_.now_system();
+  metrics_.action_run(r.action, r.outcome);
+  for (std::size_t i = 0; i < m.actions.size(); ++i) {
+    if (m.actions[i].name == r.action) healer_->finished(m, i, r.ok(), r.message, now);
+  }
+  const std::string message = "action " + r.action + " " + (r.ok() ? "succeeded" : r.outcome) + ": " + r.message;
+  LogFields fields{{"action", r.action}, {"outcome", r.outcome}};
+  if (r.ok()) {
+    log_.info("action_finished", message, fields);
+  } else {
+    log_.warn("action_finished", message, fields);
+  }
+  events_.record({0, now, "action", message,
+                  {{"action", r.action},
+                   {"status", "finished"},
+                   {"outcome", r.outcome},
+                   {"message", r.message},
+                   {"output", r.output},
+                   {"seconds", r.seconds}}});
+}
+
 void Core::alert_pass(TimePoint now) {
-  const auto notices = book_->update(*model_, state_, silences_.all(), now);
+  heal(now);
+  const auto notices = book_->update(*model_, state_, silences_.all(), now, healer_->failing());
   auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, now);
   auto reminders = dispatcher_.repeats(*model_, state_, *book_, now);
   ns.insert(ns.end(), std::make_move_iterator(reminders.begin()), std::make_move_iterator(reminders.end()));
@@ -260,6 +336,7 @@ void Core::publish() {
   snap->ready = ready_;
   snap->generation = generation_;
   snap->alerts = book_->alerts();
+  snap->actions = healer_->status();
   for (const auto& [alert, receivers] : dispatcher_.told()) {
     for (const auto& [receiver, told] : receivers) snap->told[alert].push_back(receiver);
   }
@@ -289,6 +366,10 @@ void Core::run(std::stop_token stop) {
     for (const auto& [component, signal] : inbox.heartbeats) {
       const auto s = model_->find_signal(component, signal);
       if (s && !scheduler_->scheduler.in_flight(*s)) start_probe(*s, now);  // the result arrives through the inbox
+    }
+    for (const ActionResult& r : inbox.actions) {
+      action_finished(r);
+      changed = true;
     }
     if (!inbox.reloads.empty()) reload(inbox.reloads, changed);
     http_engine_.submit(std::exchange(http_batch_, {}));
@@ -324,7 +405,9 @@ void Core::run(std::stop_token stop) {
     if (dirty_) wake_at = std::min(wake_at, last_publish_ + kPublishEvery);
     if (in_flight_ > 0) wake_at = std::min(wake_at, now + kTick);  // results to collect
     wake_at = std::max(wake_at, now + kTick);                      // at most one pass per tick
-    wake_.wait_until(lock, stop, wake_at, [&] { return !inbox_.reloads.empty() || !inbox_.heartbeats.empty(); });
+    wake_.wait_until(lock, stop, wake_at, [&] {
+      return !inbox_.reloads.empty() || !inbox_.heartbeats.empty() || !inbox_.actions.empty();
+    });
   }
   if (const std::string err = save_state(model_->daemon.state_dir, *model_, state_, clock_.now_system()); !err.empty()) {
     log_.error("state_not_saved", err);

@@ -17,6 +17,7 @@
 
 #include "alerting/alerts.h"
 #include "alerting/dispatch.h"
+#include "daemon/actions.h"
 #include "daemon/delivery.h"
 #include "daemon/events.h"
 #include "daemon/heartbeats.h"
@@ -48,7 +49,7 @@ class Core {
   // `replay` is what the outbox journal says receivers were told before this start.
   Core(std::shared_ptr<const model::Model> model, std::string config_path, const model::Clock& clock, Log& log,
        Metrics& metrics, HeartbeatStore& heartbeats, ProbePool& pool, probes::HttpEngine& http_engine,
-       Outbox& outbox, Delivery& delivery, SilenceStore& silences, EventLog& events, const Outbox::Replay& replay);
+       Outbox& outbox, Delivery& delivery, SilenceStore& silences, EventLog& events, ActionRunner& actions, const Outbox::Replay& replay);
   ~Core();
 
   // The core loop; returns when `stop` is requested.
@@ -73,6 +74,7 @@ class Core {
     std::vector<Result> results;
     std::vector<std::promise<ReloadResult>> reloads;
     std::vector<std::pair<std::string, std::string>> heartbeats;
+    std::vector<ActionResult> actions;
   };
 
   void start_probe(model::SignalIndex s, std::chrono::steady_clock::time_point slot);
@@ -81,6 +83,9 @@ class Core {
   void log_changes(const model::Changes& changes);
   // Alert decisions on the current state; notifications journalled, then handed to delivery.
   void alert_pass(model::TimePoint now);
+  // Self-healing: starts the actions due now; applies the ends of runs.
+  void heal(model::TimePoint now);
+  void action_finished(const ActionResult& r);
   void publish();
 
   std::shared_ptr<const model::Model> model_;  // core thread only
@@ -96,8 +101,10 @@ class Core {
   Delivery& delivery_;
   SilenceStore& silences_;
   EventLog& events_;
+  ActionRunner& actions_;
   std::unique_ptr<alerting::AlertBook> book_;  // core thread only
   alerting::Dispatcher dispatcher_;            // core thread only
+  std::unique_ptr<alerting::Healer> healer_;   // core thread only
   std::uint64_t generation_ = 0;           // core thread only
   model::TimePoint started_at_{};
   std::vector<std::uint8_t> has_run_;      // core thread only: first result seen per signal

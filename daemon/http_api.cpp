@@ -184,7 +184,7 @@ void HttpApi::routes() {
       if (a.status == alerting::AlertStatus::Inactive) continue;
       const auto told = snap->told.find(a.id);
       list.push_back({{"id", a.id},
-                      {"kind", a.kind == alerting::SubjectKind::Flow ? "flow" : "component"},
+                      {"kind", alerting::to_string(a.kind)},
                       {"status", alerting::to_string(a.status)},
                       {"state", model::to_string(a.state)},
                       {"severity", model::to_string(a.severity)},
@@ -225,6 +225,46 @@ void HttpApi::routes() {
     json list = json::array();
     for (const Event& e : events_.query(after, since, limit)) list.push_back(to_json(e));
     send_json(res, 200, json{{"events", std::move(list)}, {"last_seq", events_.last_seq()}});
+  });
+  s.Get("/api/v1/actions", [this](const httplib::Request&, httplib::Response& res) {
+    const auto snap = core_.snapshot();
+    const model::Model& m = *snap->model;
+    json list = json::array();
+    for (std::size_t i = 0; i < m.actions.size(); ++i) {
+      const model::Action& a = m.actions[i];
+      const bool flow = a.flow != model::kNoIndex;
+      json j{{"name", a.name},
+             {"target", {{"kind", flow ? "flow" : "component"}, {"id", flow ? m.flows[a.flow].id : m.components[a.component].id}}},
+             {"state", model::to_string(a.state)},
+             {"for", model::format_duration(a.for_duration)},
+             {"cooldown", model::format_duration(a.cooldown)},
+             {"max_attempts", a.max_attempts},
+             {"window", model::format_duration(a.window)},
+             {"timeout", model::format_duration(a.timeout)},
+             {"during_silence", a.during_silence}};
+      if (a.run.empty()) {
+        j["url"] = a.url;
+      } else {
+        j["run"] = a.run;
+      }
+      if (i < snap->actions.size()) {
+        const alerting::ActionStatus& s = snap->actions[i];
+        auto time_or_null = [](model::TimePoint t) { return t == model::TimePoint{} ? json(nullptr) : json(model::format_rfc3339(t)); };
+        j["status"] = {{"condition", s.condition},
+                       {"condition_since", s.condition ? time_or_null(s.condition_since) : json(nullptr)},
+                       {"running", s.running},
+                       {"held", s.held.empty() ? json(nullptr) : json(s.held)},
+                       {"attempts_in_window", s.attempts.size()},
+                       {"last_started", time_or_null(s.last_started)},
+                       {"last_finished", time_or_null(s.last_finished)},
+                       {"last_ok", s.last_ok ? json(*s.last_ok) : json(nullptr)},
+                       {"last_message", s.last_message},
+                       {"consecutive_failures", s.consecutive_failures},
+                       {"failing", s.failing}};
+      }
+      list.push_back(std::move(j));
+    }
+    send_json(res, 200, json{{"actions", std::move(list)}});
   });
   s.Get("/api/v1/silences", [this](const httplib::Request&, httplib::Response& res) {
     const model::TimePoint now = clock_.now_system();

@@ -85,6 +85,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                         .Name("greenlight_notifications_total")
                         .Help("Notification attempts by receiver and outcome (delivered, retried, failed).")
                         .Register(*registry_);
+  action_runs_ = &prometheus::BuildCounter()
+                      .Name("greenlight_action_runs_total")
+                      .Help("Self-healing action runs by action and outcome (ok, failed, timeout).")
+                      .Register(*registry_);
   queue_length_ = &prometheus::BuildGauge()
                        .Name("greenlight_notification_queue_length")
                        .Help("Notifications decided and not yet delivered (or failed for good).")
@@ -117,6 +121,12 @@ void Metrics::receiver(const std::string& receiver) {
   for (const char* outcome : {"delivered", "retried", "failed"}) {
     notifications_->Add({{"receiver", receiver}, {"outcome", outcome}});
   }
+}
+void Metrics::action(const std::string& action) {
+  for (const char* outcome : {"ok", "failed", "timeout"}) action_runs_->Add({{"action", action}, {"outcome", outcome}});
+}
+void Metrics::action_run(const std::string& action, const std::string& outcome) {
+  action_runs_->Add({{"action", action}, {"outcome", outcome}}).Increment();
 }
 void Metrics::notification_queued(std::size_t n) { queue_length_->Increment(static_cast<double>(n)); }
 void Metrics::notification_dequeued() { queue_length_->Decrement(); }

@@ -36,6 +36,9 @@ class Metrics {
   void notification(const std::string& receiver, const std::string& outcome);
   // Creates a receiver's series at 0, so dashboards and rate() see them before the first page.
   void receiver(const std::string& receiver);
+  // greenlight_action_runs_total{action,outcome}; action() creates an action's series at 0.
+  void action(const std::string& action);
+  void action_run(const std::string& action, const std::string& outcome);
   // The queue length moves by steps (atomic), never by Set from racing threads.
   void notification_queued(std::size_t n);
   void notification_dequeued();
@@ -58,6 +61,7 @@ class Metrics {
   prometheus::Histogram* duration_[kKinds]{};
   prometheus::Gauge* skipped_;
   prometheus::Family<prometheus::Counter>* notifications_;
+  prometheus::Family<prometheus::Counter>* action_runs_;
   prometheus::Gauge* queue_length_;
 };
 

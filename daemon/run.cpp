@@ -95,9 +95,11 @@ int run_daemon(const std::string& path, LogFormat format) {
     log.warn("events", std::to_string(damaged) + " damaged lines skipped in " + m.daemon.state_dir + "/events.jsonl");
   }
   Delivery delivery(m, outbox, log, metrics, events, clock);
+  ActionRunner actions;
+  for (const model::Action& a : m.actions) metrics.action(a.name);
   delivery.submit(replay.pending);
   Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine, outbox, delivery, silences, events,
-            replay);
+            actions, replay);
   HttpApi api(core, metrics, heartbeats, log, clock, token, silences, events);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
@@ -128,11 +130,11 @@ int run_daemon(const std::string& path, LogFormat format) {
   http_engine.stop();  // before `core` goes: its callbacks post to the core
   if (const std::string err = heartbeats.save(); !err.empty()) log.error("state", err);
   const bool delivery_idle = delivery.stop(kShutdownGrace);
-  const std::size_t in_flight = pool.stop(kShutdownGrace);
+  const std::size_t in_flight = pool.stop(kShutdownGrace) + actions.stop(kShutdownGrace);
   if (in_flight > 0 || !delivery_idle) {
     // Blocking probes cannot be interrupted; their results are no longer wanted. State is
     // saved, so leave without waiting for their timeouts.
-    log.warn("stopped", std::to_string(in_flight) + " probes and " + (delivery_idle ? "no" : "some") +
+    log.warn("stopped", std::to_string(in_flight) + " probes or actions and " + (delivery_idle ? "no" : "some") +
                             " notification attempts were still running and are abandoned (undelivered "
                             "notifications stay in the outbox for the next start)");
     std::cerr.flush();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alerting/alerts.h"
+#include "alerting/healing.h"
 
 #include "model/model.h"
 #include "model/propagate.h"
@@ -23,6 +24,7 @@ struct Snapshot {
   std::uint64_t generation = 0;  // bumped on every successful reload
   std::vector<alerting::Alert> alerts;
   std::map<std::string, std::vector<std::string>> told;  // alert id -> receivers told it fires
+  std::vector<alerting::ActionStatus> actions;            // per model->actions
 };
 
 }  // namespace greenlight::daemon

@@ -248,8 +248,10 @@ TEST_CASE("the Grafana dashboard is valid JSON and reads only metrics /metrics e
     CHECK(names.count(expected) == 1);  // overall, flows, components, probe latency, notifications
   }
   Service db, api;
-  // With a receiver: its notification series exist from the start.
-  DaemonProcess d(model_for(db, api) + "[alerting.receivers.x]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:9/\"\n");
+  // With a receiver and an action: their series exist from the start.
+  DaemonProcess d(model_for(db, api) +
+                  "[alerting.receivers.x]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:9/\"\n"
+                  "[[actions]]\nname = \"a\"\ncomponent = \"db\"\nrun = [\"/bin/true\"]\n");
   REQUIRE(d.wait_ready());
   const std::string metrics = d.get("/metrics")->body;
   for (const std::string& name : names) {

@@ -29,6 +29,7 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& dir() const { return dir_; }
   const std::string& config_path() const { return config_; }
   std::string expand(const std::string& text) const;

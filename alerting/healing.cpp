@@ -1,0 +1,94 @@
+#include "alerting/healing.h"
+
+#include <algorithm>
+
+namespace greenlight::alerting {
+
+using namespace model;
+
+namespace {
+
+bool condition_holds(Health target, Health wanted) {
+  if (wanted == Health::Yellow) return target == Health::Yellow || target == Health::Red;
+  return target == wanted;
+}
+
+}  // namespace
+
+Healer::Healer(const Model& m) : status_(m.actions.size()) {}
+
+std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
+                                     TimePoint now) {
+  std::vector<ActionStart> out;
+  for (std::size_t i = 0; i < m.actions.size(); ++i) {
+    const Action& a = m.actions[i];
+    ActionStatus& s = status_[i];
+    const bool flow = a.flow != kNoIndex;
+    const NodeState& target = flow ? st.flows[a.flow] : st.components[a.component];
+    const std::string target_name =
+        std::string(flow ? "flow \"" : "component \"") + (flow ? m.flows[a.flow].id : m.components[a.component].id) + "\"";
+
+    const bool holds = condition_holds(target.state, a.state);
+    if (holds && !s.condition) s.condition_since = std::min(target.since, now);
+    if (!holds) {
+      s.condition = false;
+      s.held.clear();
+      s.failing = false;  // the target is healthy (again): nothing left to escalate
+      s.consecutive_failures = 0;
+      continue;
+    }
+    s.condition = true;
+    while (!s.attempts.empty() && now - s.attempts.front() >= a.window) s.attempts.pop_front();
+    if (s.running || now - s.condition_since < a.for_duration) continue;
+
+    std::string held;
+    if (s.last_started != TimePoint{} && now - s.last_started < a.cooldown) {
+      held = "cooldown";
+    } else if (s.attempts.size() >= static_cast<std::size_t>(std::max(a.max_attempts, 0))) {
+      held = "max_attempts";
+    } else if (!a.during_silence) {
+      Labels labels = labels_of(m, flow ? SubjectKind::Flow : SubjectKind::Component, flow ? a.flow : a.component);
+      labels["state"] = std::string(to_string(target.state));
+      if (std::any_of(silences.begin(), silences.end(),
+                      [&](const Silence& x) { return x.active(now) && x.matches(labels); })) {
+        held = "silenced";
+      }
+    }
+    s.held = held;
+    if (!held.empty()) continue;
+    s.running = true;
+    s.last_started = now;
+    s.attempts.push_back(now);
+    out.push_back({i, target_name + " has been " + std::string(to_string(target.state)) + " for " +
+                          format_duration(std::chrono::duration_cast<Duration>(now - s.condition_since))});
+  }
+  return out;
+}
+
+void Healer::finished(const Model& m, std::size_t action, bool ok, const std::string& message, TimePoint now) {
+  if (action >= status_.size() || action >= m.actions.size()) return;
+  ActionStatus& s = status_[action];
+  s.running = false;
+  s.last_finished = now;
+  s.last_ok = ok;
+  s.last_message = message;
+  s.consecutive_failures = ok ? 0 : s.consecutive_failures + 1;
+  s.failing = !ok && s.consecutive_failures >= std::max(m.actions[action].max_attempts, 1);
+}
+
+std::vector<std::uint8_t> Healer::failing() const {
+  std::vector<std::uint8_t> out;
+  out.reserve(status_.size());
+  for (const ActionStatus& s : status_) out.push_back(s.failing ? 1 : 0);
+  return out;
+}
+
+void Healer::carry_over(const Model& old_model, const Healer& old, const Model& m) {
+  for (std::size_t i = 0; i < m.actions.size(); ++i) {
+    for (std::size_t j = 0; j < old_model.actions.size() && j < old.status_.size(); ++j) {
+      if (old_model.actions[j].name == m.actions[i].name) status_[i] = old.status_[j];
+    }
+  }
+}
+
+}  // namespace greenlight::alerting

@@ -1,0 +1,243 @@
+// Self-healing actions end to end (SPEC 3): the real binary runs real commands and calls
+// real URLs when a component has been red long enough.
+
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_fixture.h"
+
+using namespace std::chrono_literals;
+using greenlight::test::DaemonProcess;
+using greenlight::test::HttpFixture;
+using greenlight::test::Service;
+using nlohmann::json;
+
+namespace {
+
+std::string model_with(const Service& svc, const std::string& action, const std::string& extra = "") {
+  return R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+
+[components.svc]
+name = "Recommendations"
+criticality = "high"
+runbook = "https://runbooks.example/svc"
+  [[components.svc.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + svc.url() + R"("
+
+[flows.shop]
+steps = ["svc"]
+
+[[actions]]
+name = "restart-svc"
+component = "svc"
+state = "red"
+)" + action + extra;
+}
+
+// The action events of `d`, oldest first.
+std::vector<json> action_events(DaemonProcess& d, const std::string& status) {
+  std::vector<json> out;
+  const json events = d.get_json("/api/v1/events?limit=2000");
+  for (const auto& e : events["events"]) {
+    if (e["type"] == "action" && e["detail"].value("status", "") == status) out.push_back(e);
+  }
+  return out;
+}
+
+std::int64_t ms_of(const std::string& rfc3339) {
+  // "2026-11-26T10:00:00.123Z" -> milliseconds of the day are enough for differences here.
+  const int h = std::stoi(rfc3339.substr(11, 2)), m = std::stoi(rfc3339.substr(14, 2));
+  const double s = std::stod(rfc3339.substr(17, 6));
+  return static_cast<std::int64_t>(((h * 60 + m) * 60 + s) * 1000);
+}
+
+}  // namespace
+
+TEST_CASE("an action runs once red for `for`, not within its cooldown, never past max_attempts, then raises its alert",
+          "[integration][actions]") {
+  Service svc;
+  HttpFixture hook;
+  std::mutex m;
+  std::vector<json> pages;
+  hook.server.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m);
+    pages.push_back(json::parse(req.body));
+    res.status = 204;
+  });
+  DaemonProcess d(model_with(svc, R"(for = "1s"
+run = ["/bin/sh", "-c", "echo run >> {DIR}/runs.txt; echo 'service would not start' >&2; exit 1"]
+cooldown = "2s"
+max_attempts = 3
+window = "1h"
+)", R"(
+[alerting.receivers.oncall]
+type = "webhook"
+url = ")" + hook.url("/hook") + R"("
+[[alerting.routes]]
+receiver = "oncall"
+match = { action = "restart-svc" }
+)"));
+  REQUIRE(d.wait_ready());
+  svc.status = 503;
+  REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("svc") == "red"; }, 10s));
+  const std::string red_since = d.get_json("/api/v1/components/svc")["since"];
+  // Three runs, each a failure.
+  REQUIRE(DaemonProcess::wait_until([&] { return action_events(d, "finished").size() == 3; }, 20s));
+  const auto started = action_events(d, "started");
+  REQUIRE(started.size() == 3);
+  // The first only once red for 1 s; the next ones only after the 2 s cooldown.
+  CHECK(ms_of(started[0]["time"]) - ms_of(red_since) >= 1000);
+  CHECK(ms_of(started[1]["time"]) - ms_of(started[0]["time"]) >= 2000);
+  CHECK(ms_of(started[2]["time"]) - ms_of(started[1]["time"]) >= 2000);
+  for (const auto& e : action_events(d, "finished")) {
+    CHECK(e["detail"]["outcome"] == "failed");
+    CHECK(e["detail"]["message"].get<std::string>().find("exit 1") != std::string::npos);
+    CHECK(e["detail"]["output"].get<std::string>().find("service would not start") != std::string::npos);
+  }
+  // Its own alert fires and pages, saying what failed.
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        std::lock_guard lock(m);
+        return !pages.empty();
+      },
+      10s));
+  {
+    std::lock_guard lock(m);
+    const json& alert = pages[0]["alert"];
+    CHECK(alert["id"] == "action/restart-svc");
+    CHECK(alert["kind"] == "action");
+    CHECK(alert["summary"].get<std::string>().find("restart-svc") != std::string::npos);
+    CHECK(alert["runbook_url"] == "https://runbooks.example/svc");
+  }
+  // Never past max_attempts: two more cooldowns go by, still three runs, and it says why.
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        for (const auto& e : action_events(d, "held")) {
+          if (e["detail"]["held"] == "max_attempts") return true;
+        }
+        return false;
+      },
+      10s));
+  std::this_thread::sleep_for(4s);
+  std::ifstream runs_file(d.dir() + "/runs.txt");
+  const std::string runs{std::istreambuf_iterator<char>(runs_file), std::istreambuf_iterator<char>()};
+  CHECK(std::count(runs.begin(), runs.end(), '\n') == 3);
+  CHECK(action_events(d, "started").size() == 3);
+  const json actions = d.get_json("/api/v1/actions")["actions"];
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0]["status"]["failing"] == true);
+  CHECK(actions[0]["status"]["held"] == "max_attempts");
+  CHECK(d.get("/metrics")->body.find("greenlight_action_runs_total{action=\"restart-svc\",outcome=\"failed\"} 3") !=
+        std::string::npos);
+  // The service comes back: the action's alert resolves.
+  svc.status = 200;
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        std::lock_guard lock(m);
+        return pages.size() >= 2 && pages.back()["status"] == "resolved";
+      },
+      10s));
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a hung action is killed with its children at its timeout, leaving no process or zombie",
+          "[integration][actions]") {
+  Service svc;
+  DaemonProcess d(model_with(svc, R"(for = "0s"
+run = ["/bin/sh", "-c", "echo $$ > {DIR}/pid; sleep 317 & sleep 317; wait"]
+timeout = "1s"
+max_attempts = 1
+)"));
+  REQUIRE(d.wait_ready());
+  svc.status = 503;
+  REQUIRE(DaemonProcess::wait_until([&] { return action_events(d, "finished").size() == 1; }, 15s));
+  const json done = action_events(d, "finished")[0];
+  CHECK(done["detail"]["outcome"] == "timeout");
+  CHECK(done["detail"]["message"].get<std::string>().find("process group killed") != std::string::npos);
+  int shell = 0;
+  std::ifstream(d.dir() + "/pid") >> shell;
+  REQUIRE(shell > 0);
+  CHECK_FALSE(std::filesystem::exists("/proc/" + std::to_string(shell)));
+  // No `sleep 317` left anywhere, and no zombie child of the daemon.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline;
+    std::getline(std::ifstream(entry.path() / "cmdline"), cmdline, '\n');
+    INFO("pid " << name << ": " << cmdline);
+    CHECK(cmdline != std::string("sleep\0317\0", 10));
+    std::string stat;
+    std::getline(std::ifstream(entry.path() / "stat"), stat);
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    const char state = stat[close + 2];
+    const int ppid = std::atoi(stat.c_str() + close + 4);
+    if (ppid == d.pid()) CHECK(state != 'Z');
+  }
+  CHECK(d.get("/metrics")->body.find("greenlight_action_runs_total{action=\"restart-svc\",outcome=\"timeout\"} 1") !=
+        std::string::npos);
+  CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a URL action gets the trigger as JSON; a silence holds an action unless during_silence",
+          "[integration][actions][silences]") {
+  Service svc;
+  HttpFixture target;
+  std::mutex m;
+  std::vector<json> calls;
+  target.server.Post("/restart", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m);
+    calls.push_back(json::parse(req.body));
+    res.status = 202;
+  });
+  DaemonProcess d(model_with(svc, R"(for = "0s"
+url = ")" + target.url("/restart") + R"("
+cooldown = "1s"
+max_attempts = 2
+)"));
+  REQUIRE(d.wait_ready());
+  // A maintenance window on the component: red, but the action waits.
+  httplib::Client c("127.0.0.1", d.port());
+  auto r = c.Post("/api/v1/silences",
+                  R"({"match": {"component": "svc"}, "duration": "1h", "author": "alice", "comment": "upgrade"})",
+                  "application/json");
+  REQUIRE(r);
+  REQUIRE(r->status == 201);
+  const std::string silence = json::parse(r->body)["id"];
+  svc.status = 503;
+  REQUIRE(DaemonProcess::wait_until([&] { return !action_events(d, "held").empty(); }, 10s));
+  CHECK(action_events(d, "held")[0]["detail"]["held"] == "silenced");
+  {
+    std::lock_guard lock(m);
+    CHECK(calls.empty());
+  }
+  // The window ends: the action runs, with the trigger described.
+  REQUIRE(c.Delete("/api/v1/silences/" + silence)->status == 200);
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        std::lock_guard lock(m);
+        return !calls.empty();
+      },
+      10s));
+  {
+    std::lock_guard lock(m);
+    CHECK(calls[0]["action"] == "restart-svc");
+    CHECK(calls[0]["target"]["id"] == "svc");
+    CHECK(calls[0]["target"]["state"] == "red");
+    CHECK(calls[0]["trigger"].get<std::string>().find("component \"svc\" has been red") != std::string::npos);
+  }
+  REQUIRE(DaemonProcess::wait_until([&] { return !action_events(d, "finished").empty(); }, 10s));
+  CHECK(action_events(d, "finished")[0]["detail"]["outcome"] == "ok");
+  CHECK(d.stop(SIGTERM) == 0);
+}
