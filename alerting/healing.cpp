@@ -60,7 +60,7 @@ std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, cons
     s.last_started = now;
     s.attempts.push_back(now);
     out.push_back({i, target_name + " has been " + std::string(to_string(target.state)) + " for " +
-                          format_duration(std::chrono::duration_cast<Duration>(now - s.condition_since))});
+                          format_duration(std::chrono::duration_cast<std::chrono::seconds>(now - s.condition_since))});
   }
   return out;
 }

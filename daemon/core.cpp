@@ -272,10 +272,9 @@ void Core::heal(TimePoint now) {
   }
   for (std::size_t i = 0; i < healer_->status().size() && i < held_before.size(); ++i) {
     const std::string& held = healer_->status()[i].held;
-    if (held.empty() || held == held_before[i]) continue;
-    const char* why = held == "silenced"       ? "the target is silenced"
-                      : held == "max_attempts" ? "max_attempts reached in its window"
-                                               : "in its cooldown";
+    // A cooldown is the expected pause between runs; silences and max_attempts are news.
+    if (held.empty() || held == "cooldown" || held == held_before[i]) continue;
+    const char* why = held == "silenced" ? "the target is silenced" : "max_attempts reached in its window";
     log_.info("action_held", "action " + m.actions[i].name + " is due but held: " + why,
               {{"action", m.actions[i].name}, {"held", held}});
     events_.record({0, now, "action", "action " + m.actions[i].name + " held: " + why,

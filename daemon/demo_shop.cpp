@@ -45,8 +45,8 @@ struct DemoShop::Http {
 };
 
 // One simulated TCP service (a database, an event stream): accepts and closes. Under a
-// "timeout" fault its listener is replaced by one with a full accept queue that never
-// accepts, so new connections hang until the prober's timeout, as an overloaded server's.
+// "timeout" fault its accept queue is shrunk and filled and nobody accepts, so new
+// connections hang until the prober's timeout, as an overloaded server's do.
 struct DemoShop::Tcp {
   std::string name;
   int port = 0;
@@ -257,13 +257,13 @@ bool DemoShop::set_fault(const std::string& id, bool on) {
       if (t->name != "database") continue;
       std::lock_guard lock(t->mutex);
       if (on == t->hanging) break;
-      ::close(t->listener);
+      // The same listener with a backlog of 0 and nobody accepting: once our own
+      // connections fill its queue, the kernel drops new SYNs and connects hang.
+      ::listen(t->listener, on ? 0 : 64);
+      t->hanging = on;
       for (int fd : t->fillers) ::close(fd);
       t->fillers.clear();
-      t->listener = listen_on(t->port, on ? 0 : 64);
-      t->hanging = on;
       if (on) {
-        // Fill the (tiny) accept queue: further connects get no answer and time out.
         for (int i = 0; i < 4; ++i) t->fillers.push_back(connect_nonblocking(t->port));
       }
     }

@@ -370,6 +370,8 @@ void HttpApi::reload(httplib::Response& res) {
                            {"errors", r.errors}});
 }
 
+void HttpApi::extend(const std::function<void(httplib::Server&)>& add) { add(*server_); }
+
 std::string HttpApi::start(const std::string& listen) {
   std::string host, port;
   if (listen.front() == '[') {

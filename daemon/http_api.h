@@ -6,6 +6,7 @@
 // [daemon] auth_token_file is set. Thread-safety: handlers run on cpp-httplib's pool and
 // only read snapshots or post to the core.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -30,6 +31,8 @@ class HttpApi {
           std::string auth_token, SilenceStore& silences, EventLog& events);
   ~HttpApi();
 
+  // Adds routes of a caller's own (the demo's), before start().
+  void extend(const std::function<void(httplib::Server&)>& add);
   // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
   std::string start(const std::string& listen);
   void stop();

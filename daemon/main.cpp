@@ -5,6 +5,7 @@
 
 #include "daemon/app.h"
 #include "daemon/check.h"
+#include "daemon/demo.h"
 #include "daemon/run.h"
 
 int main(int argc, char** argv) {
@@ -41,6 +42,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  DemoOptions demo_options;
+  std::string demo_interval = "5s";
+  auto* demo = app.add_subcommand("demo", "The seed's e-commerce shop simulated on loopback, with the daemon and its dashboard");
+  demo->add_option("--listen", demo_options.listen, "the dashboard's address (HOST:PORT)")->capture_default_str();
+  demo->add_option("--port-offset", demo_options.port_offset, "added to every simulated service's port")
+      ->check(CLI::Range(0, 40000))
+      ->capture_default_str();
+  demo->add_option("--state-dir", demo_options.state_dir, "where state is kept (default: a temporary directory)");
+  demo->add_option("--interval", demo_interval, "probe interval, like \"5s\"")->capture_default_str();
+  demo->add_option("--log-format", log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,5 +67,15 @@ int main(int argc, char** argv) {
   if (*graph) return graph_command(file, format, with_states, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
   if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);
+  if (*demo) {
+    const auto interval = greenlight::model::parse_duration(demo_interval);
+    if (!interval || interval->count() < 200) {
+      std::cerr << "greenlight demo: --interval must be a duration of at least 200ms, like \"5s\"\n";
+      return 64;
+    }
+    demo_options.interval = *interval;
+    demo_options.log_format = log_format == "json" ? LogFormat::Json : LogFormat::Text;
+    return demo_command(demo_options);
+  }
   return 64;
 }

@@ -27,7 +27,7 @@ constexpr std::size_t kProbeThreads = 32;
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 }  // namespace
 
-int run_daemon(const std::string& path, LogFormat format) {
+int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks) {
   // Signals are taken synchronously by this thread only (sigwait below); every thread
   // started from here inherits the blocked mask.
   sigset_t signals;
@@ -101,6 +101,7 @@ int run_daemon(const std::string& path, LogFormat format) {
   Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine, outbox, delivery, silences, events,
             actions, replay);
   HttpApi api(core, metrics, heartbeats, log, clock, token, silences, events);
+  if (hooks.routes) api.extend(hooks.routes);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
     http_engine.stop();
@@ -109,6 +110,7 @@ int run_daemon(const std::string& path, LogFormat format) {
     return 1;
   }
   log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
+  if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
   std::jthread core_thread([&core](std::stop_token stop) { core.run(stop); });
 
   while (true) {

@@ -15,5 +15,7 @@ struct Asset {
 };
 
 const std::vector<Asset>& assets();
+// Files of `greenlight demo`: shop.toml (examples/shop.toml).
+const std::vector<Asset>& demo_files();
 
 }  // namespace greenlight::dashboards

@@ -1,10 +1,13 @@
 # Turns the dashboard's files into a C++ source (run at build time by CMake, no other tool):
-#   cmake -DOUT=assets.cpp -DFILES="a|b" -P embed.cmake
+#   cmake -DOUT=assets.cpp -DFILES="a|b" -DFUNCTION=assets -P embed.cmake
 # Each file becomes a raw string literal; the binary serves them at / and /assets/.
 string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from dashboards/web by dashboards/embed.cmake. Do not edit.\n")
 string(APPEND body "#include \"dashboards/assets.h\"\n\nnamespace greenlight::dashboards {\n\n")
-string(APPEND body "const std::vector<Asset>& assets() {\n  static const std::vector<Asset> kAssets{\n")
+if(NOT FUNCTION)
+  set(FUNCTION assets)
+endif()
+string(APPEND body "const std::vector<Asset>& ${FUNCTION}() {\n  static const std::vector<Asset> kAssets{\n")
 foreach(file IN LISTS FILES)
   file(READ "${file}" content)
   string(FIND "${content}" ")GLASSET\"" clash)
@@ -19,6 +22,8 @@ foreach(file IN LISTS FILES)
     set(type "text/javascript; charset=utf-8")
   elseif(ext STREQUAL ".css")
     set(type "text/css; charset=utf-8")
+  elseif(ext STREQUAL ".toml")
+    set(type "application/toml")
   elseif(ext STREQUAL ".json")
     set(type "application/json")
   else()

@@ -9,7 +9,8 @@ const ICON = { green: "✔", yellow: "▲", red: "✖", unknown: "?" };
 const RANK = { red: 0, yellow: 1, unknown: 2, green: 3 };
 const CRIT = { high: 0, medium: 1, low: 2 };
 
-const data = { status: null, alerts: [], silences: [], graph: null, events: [], lastSeq: 0, detail: null };
+const data = { status: null, alerts: [], silences: [], actions: [], graph: null, events: [], lastSeq: 0, detail: null,
+  demo: null };
 let failures = 0;
 
 // ---- helpers ----------------------------------------------------------------------------
@@ -287,6 +288,47 @@ function renderAlerts() {
       el("td", {}, (a.receivers || []).join(", "))))));
 }
 
+function renderActions() {
+  const box = document.getElementById("actions");
+  if (!data.actions.length) {
+    box.replaceChildren(el("p", { class: "muted" }, "No [[actions]] in the model."));
+    return;
+  }
+  box.replaceChildren(el("table", {},
+    el("tr", {}, ["action", "when", "status", "last run", "attempts"].map(h => el("th", {}, h))),
+    data.actions.map(a => {
+      const s = a.status || {};
+      const targetLink = link("#/" + (a.target.kind === "flow" ? "flows/" : "components/") + encodeURIComponent(a.target.id),
+        a.target.id);
+      const status = s.running ? "running" : s.failing ? "failing" : s.held ? "held: " + s.held.replace("_", " ")
+        : s.condition ? "waiting" : "idle";
+      return el("tr", { "data-action": a.name, "data-status": status },
+        el("td", {}, el("strong", {}, a.name), el("div", { class: "muted" },
+          a.run ? a.run.join(" ") : "POST " + a.url)),
+        el("td", {}, targetLink, ` ${a.state} for ${a.for}`, el("div", { class: "muted" },
+          `cooldown ${a.cooldown}, at most ${a.max_attempts} per ${a.window}`)),
+        el("td", {}, s.failing ? el("span", { class: "badge state-red" }, "✖ FAILING") : status),
+        el("td", {}, s.last_started ? [s.last_ok === null ? "running" : s.last_ok ? "✔ ok" : "✖ failed", " · ",
+          ago(s.last_started), el("div", { class: "muted" }, s.last_message || "")] : "never"),
+        el("td", {}, `${s.attempts_in_window || 0} / ${a.max_attempts}`));
+    })));
+}
+
+function renderDemo() {
+  const box = document.getElementById("demo-faults");
+  if (!data.demo) return;
+  box.replaceChildren(...data.demo.faults.map(f =>
+    el("article", { class: "card " + (f.active ? "state-red" : "state-green"), "data-fault": f.id,
+      "data-active": String(f.active) },
+      el("header", {}, f.active ? badge("red") : badge("green"), " ", el("span", { class: "name" }, f.title)),
+      el("p", {}, f.description),
+      el("button", { onclick: async () => {
+        await fetch("demo/faults", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ fault: f.id, active: !f.active }) });
+        await tick();
+      } }, f.active ? "Clear (repair)" : "Inject"))));
+}
+
 function token() {
   const input = document.querySelector("#silence-form [name=token]");
   if (input && input.value) localStorage.setItem("greenlight-token", input.value);
@@ -321,6 +363,12 @@ function renderSilences() {
 
 function eventItem(e) {
   const to = e.detail && e.detail.to;
+  if (e.type === "action") {
+    const outcome = e.detail.outcome;
+    return el("li", { class: "event event-action", "data-seq": e.seq },
+      el("time", { datetime: e.time, title: e.time }, new Date(e.time).toLocaleTimeString()), " ",
+      outcome ? badge(outcome === "ok" ? "green" : "red") : el("span", { class: "chip" }, "action"), " ", e.message);
+  }
   return el("li", { class: "event event-" + e.type, "data-seq": e.seq },
     el("time", { datetime: e.time, title: e.time }, new Date(e.time).toLocaleTimeString()), " ",
     to ? badge(to) : el("span", { class: "chip" }, e.type), " ", e.message);
@@ -351,17 +399,24 @@ function show() {
   if (view === "detail") renderDetail();
   if (view === "graph") renderGraph();
   if (view === "silences") renderSilences();
+  if (view === "actions") renderActions();
+  if (view === "demo") renderDemo();
 }
 
 async function poll() {
   const r = route();
   try {
-    const [status, alerts, silences, events] = await Promise.all([
+    const [status, alerts, silences, events, actions] = await Promise.all([
       getJSON("api/v1/status"), getJSON("api/v1/alerts"), getJSON("api/v1/silences"),
-      getJSON("api/v1/events?since=" + data.lastSeq)]);
+      getJSON("api/v1/events?since=" + data.lastSeq), getJSON("api/v1/actions")]);
     data.status = status;
     data.alerts = alerts.alerts;
     data.silences = silences.silences;
+    data.actions = actions.actions;
+    if (data.demo !== undefined && (data.demo !== null || r.section === "demo")) {
+      const resp = await fetch("demo/faults", { cache: "no-store" });
+      data.demo = resp.ok ? await resp.json() : undefined;
+    }
     if (events.last_seq < data.lastSeq) data.events = [];  // a new history (state_dir changed)
     data.events = data.events.concat(events.events).slice(-500);
     data.lastSeq = events.last_seq;
@@ -417,5 +472,12 @@ async function tick() {
 window.addEventListener("hashchange", () => { data.detail = null; show(); tick(); });
 const saved = localStorage.getItem("greenlight-token");
 if (saved) document.querySelector("#silence-form [name=token]").value = saved;
+// The demo's fault panel, when this daemon is `greenlight demo`.
+fetch("demo/faults", { cache: "no-store" }).then(async r => {
+  if (!r.ok) { data.demo = undefined; return; }
+  data.demo = await r.json();
+  document.getElementById("demo-link").hidden = false;
+  show();
+}).catch(() => { data.demo = undefined; });
 tick();
 setInterval(tick, POLL_MS);

@@ -86,6 +86,23 @@ Child::Child(std::vector<std::string> argv, const std::string& log) {
   posix_spawn_file_actions_destroy(&fa);
 }
 
+int Child::stop(int sig, std::chrono::milliseconds deadline) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, sig);
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      kill(-pid_, SIGKILL);  // anything of its group left behind
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
 bool Child::running() { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
 
 Child::~Child() {

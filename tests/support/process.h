@@ -3,6 +3,7 @@
 // Runs a program (argv, no shell) and captures its exit code and output: for tests that
 // start the real greenlight binary.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ class Child {
   Child& operator=(const Child&) = delete;
   int pid() const { return pid_; }
   bool running();
+  // Sends `sig` to the process (not its group) and waits up to `deadline`; returns its exit
+  // code (128 + signal when killed), or -1 if it did not exit in time.
+  int stop(int sig, std::chrono::milliseconds deadline);
 
  private:
   int pid_ = -1;
