@@ -14,7 +14,13 @@ namespace greenlight::daemon {
 using nlohmann::json;
 
 namespace {
-std::int64_t ms(model::TimePoint t) { return t.time_since_epoch().count(); }
+// An event as a line of events.jsonl: the API's form with the time as epoch milliseconds.
+std::string line_of(const Event& e) {
+  json j = to_json(e);
+  j.erase("time");
+  j["at"] = e.at.time_since_epoch().count();
+  return j.dump() + "\n";
+}
 }  // namespace
 
 json to_json(const Event& e) {
@@ -52,12 +58,7 @@ std::size_t EventLog::load() {
   }
   // Start from a compact file: the kept events only.
   std::string compact;
-  for (const Event& e : events_) {
-    json j = to_json(e);
-    j.erase("time");
-    j["at"] = ms(e.at);
-    compact += j.dump() + "\n";
-  }
+  for (const Event& e : events_) compact += line_of(e);
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
   write_file_atomically(path_, compact);
   lines_in_file_ = events_.size();
@@ -67,21 +68,11 @@ std::size_t EventLog::load() {
 void EventLog::write_locked(const std::vector<Event>& events) {
   if (path_.empty()) return;
   std::string lines;
-  for (const Event& e : events) {
-    json j = to_json(e);
-    j.erase("time");
-    j["at"] = ms(e.at);
-    lines += j.dump() + "\n";
-  }
+  for (const Event& e : events) lines += line_of(e);
   if (lines_in_file_ + events.size() > 2 * capacity_) {
     // Rewrite with what is kept in memory (which already includes `events`).
     std::string compact;
-    for (const Event& e : events_) {
-      json j = to_json(e);
-      j.erase("time");
-      j["at"] = ms(e.at);
-      compact += j.dump() + "\n";
-    }
+    for (const Event& e : events_) compact += line_of(e);
     if (fd_ >= 0) {
       ::close(fd_);
       fd_ = -1;

@@ -6,14 +6,13 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_fixture.h"
 
 using namespace std::chrono_literals;
 using greenlight::test::DaemonProcess;
-using greenlight::test::HttpFixture;
+using greenlight::test::Recorder;
 using greenlight::test::Service;
 using nlohmann::json;
 
@@ -67,14 +66,7 @@ std::int64_t ms_of(const std::string& rfc3339) {
 TEST_CASE("an action runs once red for `for`, not within its cooldown, never past max_attempts, then raises its alert",
           "[integration][actions]") {
   Service svc;
-  HttpFixture hook;
-  std::mutex m;
-  std::vector<json> pages;
-  hook.server.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m);
-    pages.push_back(json::parse(req.body));
-    res.status = 204;
-  });
+  Recorder hook("/hook");
   DaemonProcess d(model_with(svc, R"(for = "1s"
 run = ["/bin/sh", "-c", "echo run >> {DIR}/runs.txt; echo 'service would not start' >&2; exit 1"]
 cooldown = "2s"
@@ -83,7 +75,7 @@ window = "1h"
 )", R"(
 [alerting.receivers.oncall]
 type = "webhook"
-url = ")" + hook.url("/hook") + R"("
+url = ")" + hook.url() + R"("
 [[alerting.routes]]
 receiver = "oncall"
 match = { action = "restart-svc" }
@@ -106,15 +98,9 @@ match = { action = "restart-svc" }
     CHECK(e["detail"]["output"].get<std::string>().find("service would not start") != std::string::npos);
   }
   // Its own alert fires and pages, saying what failed.
-  REQUIRE(DaemonProcess::wait_until(
-      [&] {
-        std::lock_guard lock(m);
-        return !pages.empty();
-      },
-      10s));
+  REQUIRE(DaemonProcess::wait_until([&] { return !hook.got().empty(); }, 10s));
   {
-    std::lock_guard lock(m);
-    const json& alert = pages[0]["alert"];
+    const json alert = hook.got()[0]["alert"];
     CHECK(alert["id"] == "action/restart-svc");
     CHECK(alert["kind"] == "action");
     CHECK(alert["summary"].get<std::string>().find("restart-svc") != std::string::npos);
@@ -143,11 +129,7 @@ match = { action = "restart-svc" }
   // The service comes back: the action's alert resolves.
   svc.status = 200;
   REQUIRE(DaemonProcess::wait_until(
-      [&] {
-        std::lock_guard lock(m);
-        return pages.size() >= 2 && pages.back()["status"] == "resolved";
-      },
-      10s));
+      [&] { return hook.got().size() >= 2 && hook.got().back()["status"] == "resolved"; }, 10s));
   CHECK(d.stop(SIGTERM) == 0);
 }
 
@@ -193,16 +175,9 @@ max_attempts = 1
 TEST_CASE("a URL action gets the trigger as JSON; a silence holds an action unless during_silence",
           "[integration][actions][silences]") {
   Service svc;
-  HttpFixture target;
-  std::mutex m;
-  std::vector<json> calls;
-  target.server.Post("/restart", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m);
-    calls.push_back(json::parse(req.body));
-    res.status = 202;
-  });
+  Recorder target("/restart", 202);
   DaemonProcess d(model_with(svc, R"(for = "0s"
-url = ")" + target.url("/restart") + R"("
+url = ")" + target.url() + R"("
 cooldown = "1s"
 max_attempts = 2
 )"));
@@ -218,24 +193,16 @@ max_attempts = 2
   svc.status = 503;
   REQUIRE(DaemonProcess::wait_until([&] { return !action_events(d, "held").empty(); }, 10s));
   CHECK(action_events(d, "held")[0]["detail"]["held"] == "silenced");
-  {
-    std::lock_guard lock(m);
-    CHECK(calls.empty());
-  }
+  CHECK(target.got().empty());
   // The window ends: the action runs, with the trigger described.
   REQUIRE(c.Delete("/api/v1/silences/" + silence)->status == 200);
-  REQUIRE(DaemonProcess::wait_until(
-      [&] {
-        std::lock_guard lock(m);
-        return !calls.empty();
-      },
-      10s));
+  REQUIRE(DaemonProcess::wait_until([&] { return !target.got().empty(); }, 10s));
   {
-    std::lock_guard lock(m);
-    CHECK(calls[0]["action"] == "restart-svc");
-    CHECK(calls[0]["target"]["id"] == "svc");
-    CHECK(calls[0]["target"]["state"] == "red");
-    CHECK(calls[0]["trigger"].get<std::string>().find("component \"svc\" has been red") != std::string::npos);
+    const json call = target.got()[0];
+    CHECK(call["action"] == "restart-svc");
+    CHECK(call["target"]["id"] == "svc");
+    CHECK(call["target"]["state"] == "red");
+    CHECK(call["trigger"].get<std::string>().find("component \"svc\" has been red") != std::string::npos);
   }
   REQUIRE(DaemonProcess::wait_until([&] { return !action_events(d, "finished").empty(); }, 10s));
   CHECK(action_events(d, "finished")[0]["detail"]["outcome"] == "ok");

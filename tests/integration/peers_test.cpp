@@ -148,14 +148,7 @@ TEST_CASE("our alert arrives in a real Alertmanager with its labels and annotati
   REQUIRE(std::filesystem::exists("/usr/bin/prometheus-alertmanager"));
   greenlight::test::Service db;
   // Alertmanager's own receiver: a webhook that records what Alertmanager sends on.
-  HttpFixture sink;
-  std::mutex m;
-  std::vector<json> received;
-  sink.server.Post("/am", [&](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(m);
-    received.push_back(json::parse(req.body));
-    res.status = 200;
-  });
+  greenlight::test::Recorder sink("/am", 200);
   const int am_port = greenlight::test::free_port();
   DaemonProcess d(R"(
 [daemon]
@@ -213,11 +206,7 @@ match = { component = "db" }
   CHECK(a["status"]["state"] == "active");
   // ...and routes it on to its own receiver.
   REQUIRE(DaemonProcess::wait_until(
-      [&] {
-        std::lock_guard lock(m);
-        return !received.empty() && received.back()["status"] == "firing";
-      },
-      30s));
+      [&] { return !sink.got().empty() && sink.got().back()["status"] == "firing"; }, 30s));
 
   // Severity change: the database answers, slowly (yellow, warning). Alertmanager holds
   // the warning alert and no longer the critical one: we closed it, rather than leave it
@@ -236,14 +225,7 @@ match = { component = "db" }
   // The resolve closes it: Alertmanager reports it resolved to its receiver.
   db.delay_ms = 0;
   REQUIRE(DaemonProcess::wait_until(
-      [&] {
-        std::lock_guard lock(m);
-        return !received.empty() && received.back()["status"] == "resolved";
-      },
-      30s));
-  {
-    std::lock_guard lock(m);
-    CHECK(received.back()["alerts"][0]["labels"]["component"] == "db");
-  }
+      [&] { return !sink.got().empty() && sink.got().back()["status"] == "resolved"; }, 30s));
+  CHECK(sink.got().back()["alerts"][0]["labels"]["component"] == "db");
   CHECK(d.stop(SIGTERM) == 0);
 }

@@ -7,8 +7,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace greenlight::test {
 
@@ -66,6 +69,30 @@ struct Service {
     });
   }
   std::string url() const { return http.url("/health"); }
+};
+
+// A receiver that records the JSON bodies POSTed to `path` and answers `status`.
+class Recorder {
+ public:
+  explicit Recorder(const std::string& path, int status = 204) : path_(path) {
+    http.server.Post(path, [this, status](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      bodies_.push_back(nlohmann::json::parse(req.body, nullptr, false));
+      res.status = status;
+    });
+  }
+  std::vector<nlohmann::json> got() const {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+  std::string url() const { return http.url(path_); }
+  int port() const { return http.port(); }
+
+ private:
+  HttpFixture http;
+  std::string path_;
+  mutable std::mutex mutex_;
+  std::vector<nlohmann::json> bodies_;  // guarded by mutex_
 };
 
 }  // namespace greenlight::test
