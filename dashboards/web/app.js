@@ -224,7 +224,7 @@ function renderGraph() {
   const W = 150, H = 46, GX = 24, GY = 70;
   // A wide layer wraps into rows as wide as the screen, so 50 components stay readable
   // without scrolling sideways.
-  const perRow = Math.max(2, Math.floor(((box.clientWidth || 1200) - GX) / (W + GX)));
+  const perRow = Math.max(2, Math.floor(((box.clientWidth || 1200) - GX - 20) / (W + GX)));  // 20: a scrollbar
   const rows = [];
   for (const layer of layers) {
     for (let i = 0; i < layer.length; i += perRow) rows.push(layer.slice(i, i + perRow));
@@ -392,6 +392,7 @@ function show() {
   const r = route();
   const view = (r.section === "flows" || r.section === "components") ? "detail" : r.section;
   for (const s of document.querySelectorAll("main > section[id^=view-]")) s.hidden = s.id !== "view-" + view;
+  document.body.dataset.view = view;  // the graph takes the whole width
   renderOverall();
   renderAlerts();
   renderEvents();
