@@ -1,5 +1,7 @@
 #include "alerting/dispatch.h"
 
+#include <algorithm>
+
 #include "alerting/content.h"
 #include "alerting/routing.h"
 
@@ -34,6 +36,47 @@ Notification make(const nlohmann::json& record, const Alert& a, NotifyReason rea
 }
 
 }  // namespace
+
+void Dispatcher::hold_or_send(Notification n, TimePoint now, std::vector<Notification>& out) {
+  const auto it = std::find_if(held_.begin(), held_.end(), [&](const Notification& h) {
+    return h.alert_id == n.alert_id && h.receiver == n.receiver && h.starts_at == n.starts_at;
+  });
+  if (it != held_.end()) {
+    if (n.reason == NotifyReason::Resolved) {
+      // The receiver was never told of a firing still held: neither is sent. A held
+      // severity change gives way to the resolve.
+      const bool never_told = it->reason == NotifyReason::Firing;
+      held_.erase(it);
+      if (never_told) return;
+    } else {
+      // A severity change folds into a held firing (still a firing) or severity change.
+      n.reason = it->reason;
+      n.id = notification_id(n.record, n.reason, n.receiver);
+      n.not_before = it->not_before;
+      n.created_at = it->created_at;
+      *it = std::move(n);
+      return;
+    }
+  }
+  if (n.not_before <= now) {
+    out.push_back(std::move(n));
+  } else {
+    held_.push_back(std::move(n));
+  }
+}
+
+std::vector<Notification> Dispatcher::release(TimePoint now) {
+  std::vector<Notification> out;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->not_before <= now) {
+      out.push_back(std::move(*it));
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
 
 TimePoint Dispatcher::group_slot(const std::string& key, const model::Route& route, TimePoint now) {
   auto it = groups_.find(key);
@@ -80,7 +123,7 @@ std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState
             group = t.group_key;
           }
         }
-        out.push_back(make(record, a, n.reason, n.severity, receiver, now, when, group));
+        hold_or_send(make(record, a, n.reason, n.severity, receiver, now, when, group), now, out);
       }
       told_.erase(a.id);
       repeat_count_.erase(a.id);
@@ -91,7 +134,7 @@ std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState
       if (find_receiver(m, r.receiver) == nullptr) continue;
       const bool grouped = !r.route->group_by.empty();
       const TimePoint when = slot(r, told.count(r.receiver) == 0, now);
-      out.push_back(make(record, a, n.reason, n.severity, r.receiver, now, when, grouped ? r.group_key : ""));
+      hold_or_send(make(record, a, n.reason, n.severity, r.receiver, now, when, grouped ? r.group_key : ""), now, out);
       told[r.receiver] = {now, grouped ? r.group_key : ""};
     }
     if (told.empty()) told_.erase(a.id);

@@ -14,6 +14,12 @@
 //     (Notification::group_key; the delivery batches them). A group with no alert left
 //     told is forgotten, so the next outage starts a new group. On a route without
 //     group_by each alert is alone, and group_wait delays only its first notification;
+//   - a notification that must wait is held here, not sent, and what happens to its alert
+//     meanwhile is folded into it, so the receiver hears the alert's state at send time
+//     once: a firing then a severity change is one firing at the new severity; a firing
+//     then its resolve is nothing at all (nobody was told); a severity change then a
+//     resolve is the resolve. release() hands over what has come due. (Held notifications
+//     are not journalled: after a crash the restarted daemon decides them again.)
 //   - while an alert fires, its receivers are reminded every repeat_interval, and
 //     Alertmanager receivers every minute, before Alertmanager's default resolve timeout
 //     (5m) would close the alert on its side.
@@ -47,8 +53,12 @@ inline constexpr model::Duration kAlertmanagerResend{60'000};
 
 class Dispatcher {
  public:
+  // The notifications to send now; those that must wait are held (see release()).
   std::vector<Notification> dispatch(const model::Model& m, const model::HealthState& st, const AlertBook& book,
                                      const std::vector<Notice>& notices, TimePoint now);
+  // Held notifications that have come due at `now`, in the order they were decided.
+  std::vector<Notification> release(TimePoint now);
+  std::size_t held() const { return held_.size(); }
   // Reminders due at `now` (repeat_interval, Alertmanager re-sends).
   std::vector<Notification> repeats(const model::Model& m, const model::HealthState& st, const AlertBook& book,
                                     TimePoint now);
@@ -72,6 +82,10 @@ class Dispatcher {
   std::map<std::string, std::map<std::string, Told>> told_;  // alert id -> receiver -> Told
   std::map<std::string, TimePoint> groups_;                  // group key -> its last or next send
   std::map<std::string, int> repeat_count_;                  // for distinct reminder ids
+  std::vector<Notification> held_;                           // waiting for their group, in decision order
+  // Adds `n` to `out` (due now) or to the held ones, folding it into a held notification
+  // of the same alert and receiver.
+  void hold_or_send(Notification n, TimePoint now, std::vector<Notification>& out);
 };
 
 }  // namespace greenlight::alerting

@@ -310,6 +310,8 @@ void Core::alert_pass(TimePoint now) {
   const auto notices = book_->update(*model_, state_, silences_.all(), now, healer_->failing());
   auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, now);
   auto reminders = dispatcher_.repeats(*model_, state_, *book_, now);
+  auto released = dispatcher_.release(now);
+  ns.insert(ns.end(), std::make_move_iterator(released.begin()), std::make_move_iterator(released.end()));
   ns.insert(ns.end(), std::make_move_iterator(reminders.begin()), std::make_move_iterator(reminders.end()));
   for (const alerting::Notice& n : notices) {
     const alerting::Alert& a = book_->alerts()[n.alert];
