@@ -29,6 +29,8 @@ std::string demo_model(const std::string& shop_toml, const DemoOptions& o) {
       line = "state_dir = \"" + o.state_dir + "\"";
     } else if (line.rfind("interval = ", 0) == 0) {
       line = "interval = \"" + model::format_duration(o.interval) + "\"";
+    } else if (line.rfind("group_interval = ", 0) == 0) {
+      line = "group_interval = \"" + every(4) + "\"     # the demo's: resolves come within a few intervals";
     } else if (line.find("yellow_after = ") != std::string::npos) {
       line = "  yellow_after = \"" + every(4) + "\"           # the demo's night: a few intervals";
     } else if (line.find("red_after = ") != std::string::npos) {

@@ -24,7 +24,8 @@ struct DemoOptions {
 int demo_command(const DemoOptions& options);
 
 // The demo's model: examples/shop.toml (embedded) with the options applied, the backup's
-// "night" compressed to a few intervals and the self-healing action added. Pure.
+// "night" and the route's group_interval compressed to a few intervals, and the
+// self-healing action added. Pure.
 std::string demo_model(const std::string& shop_toml, const DemoOptions& options);
 
 }  // namespace greenlight::daemon

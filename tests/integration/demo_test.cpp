@@ -122,6 +122,14 @@ TEST_CASE("greenlight demo: the shop is green, and each of the seed's failure mo
     CHECK(d.get("/api/v1/components/database")["reason"].get<std::string>().find("timed out") != std::string::npos);
     REQUIRE(DaemonProcess::wait_until([&] { return d.alert("component/database").value("status", "") == "firing"; }, 10s));
     REQUIRE(DaemonProcess::wait_until([&] { return d.alert("component/payments").value("suppressed", false); }, 10s));
+    // The page, once the route's group_wait (5 s) has collected the outage: printed by the
+    // demo's webhook sink.
+    REQUIRE(DaemonProcess::wait_until(
+        [&] {
+          return d.log().find("demo: page firing [critical] Component \"Orders database\" is red (root cause: "
+                              "database/tcp)") != std::string::npos;
+        },
+        15s));
     d.fault("database", false);
     REQUIRE(DaemonProcess::wait_until([&] { return d.all_green(); }, 30s));
 
@@ -167,8 +175,9 @@ TEST_CASE("greenlight demo: the shop is green, and each of the seed's failure mo
     d.fault("backup", false);
     REQUIRE(DaemonProcess::wait_until([&] { return d.all_green(); }, 30s));
   }
-  // The pages went to the demo's webhook sink, which printed them.
-  CHECK(d.log().find("demo: page firing [critical] Component \"Orders database\" is red (root cause: database/tcp)") !=
-        std::string::npos);
+  // ...and its resolve, at the group's next tick (the demo's group_interval: 4 intervals).
+  CHECK(DaemonProcess::wait_until(
+      [&] { return d.log().find("demo: page resolved [critical] Component \"Orders database\" is green") != std::string::npos; },
+      15s));
   CHECK(d.child->stop(SIGTERM, 10s) == 0);
 }
