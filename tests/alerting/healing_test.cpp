@@ -163,3 +163,41 @@ TEST_CASE("a success clears the failures; yellow actions cover red; a recovered 
   r.w.advance(30s);
   CHECK(r.due().size() == 1);
 }
+
+TEST_CASE("during_silence runs through a silence; a flow can be the target; yellow covers red",
+          "[alerting][healing][silence]") {
+  World w(require_model(HM_HERE, std::string(kModel) + R"(
+[[actions]]
+name = "page-through-maintenance"
+component = "pricing"
+state = "red"
+run = ["/bin/true"]
+during_silence = true
+
+[[actions]]
+name = "shed-load"
+flow = "checkout"
+state = "yellow"
+for = "10s"
+run = ["/bin/true"]
+)"));
+  Healer healer(w.model());
+  w.all_green();
+  const std::vector<Silence> silences{{"s1", {{"component", "pricing"}}, w.now(), w.now() + 1h, "alice", "upgrade"}};
+  healer.due(w.model(), w.state(), silences, w.now());
+  w.settle("pricing", "health", Health::Red);  // checkout is red too: yellow covers it
+  auto names = [&](const std::vector<ActionStart>& starts) {
+    std::vector<std::string> out;
+    for (const auto& s : starts) out.push_back(w.model().actions[s.action].name);
+    return out;
+  };
+  CHECK(names(healer.due(w.model(), w.state(), silences, w.now())) == std::vector<std::string>{"page-through-maintenance"});
+  w.advance(10s);
+  const auto starts = healer.due(w.model(), w.state(), silences, w.now());
+  REQUIRE(names(starts) == std::vector<std::string>{"shed-load"});
+  CHECK(starts[0].trigger == "flow \"checkout\" has been red for 10s");
+  // restart-pricing's 30 s are up, but the silence holds it.
+  w.advance(20s);
+  CHECK(names(healer.due(w.model(), w.state(), silences, w.now())).empty());
+  CHECK(healer.status()[0].held == "silenced");
+}
