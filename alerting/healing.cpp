@@ -33,8 +33,10 @@ std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, cons
     if (!holds) {
       s.condition = false;
       s.held.clear();
-      s.failing = false;  // the target is healthy (again): nothing left to escalate
-      s.consecutive_failures = 0;
+      if (target.state == Health::Green) {  // healthy (again): nothing left to escalate
+        s.failing = false;                  // (unknown is no news: a restart, stale data)
+        s.consecutive_failures = 0;
+      }
       continue;
     }
     s.condition = true;
@@ -81,6 +83,56 @@ std::vector<std::uint8_t> Healer::failing() const {
   out.reserve(status_.size());
   for (const ActionStatus& s : status_) out.push_back(s.failing ? 1 : 0);
   return out;
+}
+
+namespace {
+std::int64_t ms(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint at(const nlohmann::json& v) { return TimePoint(Duration(v.get<std::int64_t>())); }
+}  // namespace
+
+nlohmann::json Healer::to_json(const Model& m) const {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < m.actions.size() && i < status_.size(); ++i) {
+    const ActionStatus& s = status_[i];
+    nlohmann::json attempts = nlohmann::json::array();
+    for (TimePoint t : s.attempts) attempts.push_back(ms(t));
+    out[m.actions[i].name] = {{"attempts", attempts},
+                              {"last_started", ms(s.last_started)},
+                              {"last_finished", ms(s.last_finished)},
+                              {"running", s.running},
+                              {"last_ok", s.last_ok ? nlohmann::json(*s.last_ok) : nlohmann::json(nullptr)},
+                              {"last_message", s.last_message},
+                              {"consecutive_failures", s.consecutive_failures},
+                              {"failing", s.failing}};
+  }
+  return out;
+}
+
+void Healer::restore(const Model& m, const nlohmann::json& saved) {
+  if (!saved.is_object()) return;
+  for (std::size_t i = 0; i < m.actions.size() && i < status_.size(); ++i) {
+    const auto it = saved.find(m.actions[i].name);
+    if (it == saved.end() || !it->is_object()) continue;
+    try {
+      ActionStatus s;
+      for (const auto& t : it->at("attempts")) s.attempts.push_back(at(t));
+      s.last_started = at(it->at("last_started"));
+      s.last_finished = at(it->at("last_finished"));
+      if (!it->at("last_ok").is_null()) s.last_ok = it->at("last_ok").get<bool>();
+      s.last_message = it->at("last_message").get<std::string>();
+      s.consecutive_failures = it->at("consecutive_failures").get<int>();
+      s.failing = it->at("failing").get<bool>();
+      if (it->at("running").get<bool>()) {  // interrupted: its outcome is unknown, count it failed
+        s.last_ok = false;
+        s.last_message = "interrupted by a restart of greenlight";
+        ++s.consecutive_failures;
+        s.failing = s.consecutive_failures >= std::max(m.actions[i].max_attempts, 1);
+      }
+      status_[i] = std::move(s);
+    } catch (const nlohmann::json::exception&) {
+      continue;  // a damaged entry starts afresh
+    }
+  }
 }
 
 void Healer::carry_over(const Model& old_model, const Healer& old, const Model& m) {

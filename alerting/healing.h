@@ -14,13 +14,14 @@
 //   - max_attempts: no more than `max_attempts` runs start within any `window`;
 //   - silenced: a silence matching the target's labels holds it, unless `during_silence`.
 // An action whose last `max_attempts` runs all failed is failing: it raises its own alert
-// (AlertBook, kind Action) until a run succeeds or the condition ends.
+// (AlertBook, kind Action) until a run succeeds or the target is green again.
 // Worked example: restart-pricing, red for 30s, cooldown 2m, max_attempts 3 per 1h. Pricing
 // turns red at 10:00: the action starts at 10:00:30, again at 10:02:30 and 10:04:30 if
 // pricing stays red; the third failure makes it failing (an alert); at 10:06:30 it is held
 // by max_attempts until 11:00:30, when the first attempt leaves the window.
 
 #include <deque>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,12 @@ class Healer {
 
   // After a reload: keep what is known of actions with the same name.
   void carry_over(const model::Model& old_model, const Healer& old, const model::Model& m);
+
+  // What must survive a restart, by action name: the attempts in the window (so that a
+  // crash loop cannot run an action past max_attempts), the last run and the failures.
+  nlohmann::json to_json(const model::Model& m) const;
+  // A run in flight when the daemon stopped counts as an attempt that failed.
+  void restore(const model::Model& m, const nlohmann::json& saved);
 
  private:
   std::vector<ActionStatus> status_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/config_file.h"
+#include "daemon/files.h"
 #include "daemon/state_store.h"
 #include "model/carry_over.h"
 #include "probes/http_engine.h"
@@ -55,6 +56,10 @@ Core::Core(std::shared_ptr<const Model> model, std::string config_path, const Cl
   for (const Outbox::Told& t : replay.told) {
     book_->restore_told(t.alert_id, t.severity, t.starts_at);
     dispatcher_.restore_told(t.alert_id, t.receiver, t.last_sent, t.group_key);
+  }
+  // Action attempts survive restarts (state_dir/actions.json).
+  if (std::string text; read_file(model_->daemon.state_dir + "/actions.json", text)) {
+    healer_->restore(*model_, nlohmann::json::parse(text, nullptr, false));
   }
   started_at_ = clock_.now_system();
   state_ = HealthState::initial(*model_, started_at_);
@@ -262,6 +267,7 @@ void Core::heal(TimePoint now) {
               {{"action", a.name}, {"target", target}});
     events_.record({0, now, "action", "action " + a.name + " started: " + start.trigger,
                     {{"action", a.name}, {"target", target}, {"status", "started"}, {"trigger", start.trigger}}});
+    save_actions();  // the attempt counts before it runs: a crash loop cannot exceed max_attempts
     actions_.start(a, trigger, [this](ActionResult r) {
       {
         std::lock_guard lock(mutex_);
@@ -282,6 +288,13 @@ void Core::heal(TimePoint now) {
   }
 }
 
+void Core::save_actions() {
+  const std::string path = model_->daemon.state_dir + "/actions.json";
+  if (const std::string err = write_file_atomically(path, healer_->to_json(*model_).dump() + "\n"); !err.empty()) {
+    log_.error("actions_not_saved", err);
+  }
+}
+
 void Core::action_finished(const ActionResult& r) {
   const Model& m = *model_;
   const TimePoint now = clock_.now_system();
@@ -289,6 +302,7 @@ void Core::action_finished(const ActionResult& r) {
   for (std::size_t i = 0; i < m.actions.size(); ++i) {
     if (m.actions[i].name == r.action) healer_->finished(m, i, r.ok(), r.message, now);
   }
+  save_actions();
   const std::string message = "action " + r.action + " " + (r.ok() ? "succeeded" : r.outcome) + ": " + r.message;
   LogFields fields{{"action", r.action}, {"outcome", r.outcome}};
   if (r.ok()) {

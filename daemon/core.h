@@ -86,6 +86,7 @@ class Core {
   // Self-healing: starts the actions due now; applies the ends of runs.
   void heal(model::TimePoint now);
   void action_finished(const ActionResult& r);
+  void save_actions();
   void publish();
 
   std::shared_ptr<const model::Model> model_;  // core thread only

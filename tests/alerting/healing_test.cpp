@@ -201,3 +201,32 @@ run = ["/bin/true"]
   CHECK(names(healer.due(w.model(), w.state(), silences, w.now())).empty());
   CHECK(healer.status()[0].held == "silenced");
 }
+
+TEST_CASE("attempts survive a restart; a run cut short by it counts as failed", "[alerting][healing][restart]") {
+  Rig r;
+  r.w.settle("pricing", "health", Health::Red);
+  r.w.advance(30s);
+  REQUIRE(r.due().size() == 1);
+  r.healer.finished(r.w.model(), 0, false, "exit 1", r.w.now());
+  r.w.advance(2min);
+  REQUIRE(r.due().size() == 1);  // running when the daemon dies
+  const nlohmann::json saved = r.healer.to_json(r.w.model());
+
+  Healer again(r.w.model());
+  again.restore(r.w.model(), nlohmann::json::parse(saved.dump()));
+  const ActionStatus& s = again.status()[0];
+  CHECK(s.attempts.size() == 2);
+  CHECK_FALSE(s.running);
+  CHECK(s.consecutive_failures == 2);
+  CHECK(s.last_ok == false);
+  CHECK(s.last_message == "interrupted by a restart of greenlight");
+  // One attempt left in the window (max 3), after the cooldown.
+  r.w.advance(2min);
+  CHECK(again.due(r.w.model(), r.w.state(), {}, r.w.now()).size() == 1);
+  r.w.advance(2min);
+  CHECK(again.due(r.w.model(), r.w.state(), {}, r.w.now()).empty());
+  // Damaged input changes nothing.
+  Healer fresh(r.w.model());
+  fresh.restore(r.w.model(), nlohmann::json::parse(R"({"restart-pricing": {"attempts": "x"}})"));
+  CHECK(fresh.status()[0].attempts.empty());
+}

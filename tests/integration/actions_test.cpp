@@ -208,3 +208,46 @@ max_attempts = 2
   CHECK(action_events(d, "finished")[0]["detail"]["outcome"] == "ok");
   CHECK(d.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("max_attempts holds across a crash: a killed and restarted daemon does not run the action again",
+          "[integration][actions][restart]") {
+  Service svc;
+  svc.status = 503;
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("greenlight-actions-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string action = R"(for = "0s"
+run = ["/bin/sh", "-c", "echo run >> )" + dir + R"(/runs.txt; exit 1"]
+cooldown = "500ms"
+max_attempts = 2
+window = "1h"
+)";
+  std::string toml = model_with(svc, action);
+  toml.replace(toml.find("{DIR}/state"), 11, dir + "/state");
+  auto runs = [&] {
+    std::ifstream in(dir + "/runs.txt");
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  {
+    DaemonProcess first(toml);
+    REQUIRE(first.wait_ready());
+    REQUIRE(DaemonProcess::wait_until([&] { return runs() == 2; }, 15s));
+    first.stop(SIGKILL);
+  }
+  DaemonProcess second(toml);
+  REQUIRE(second.wait_ready());
+  REQUIRE(DaemonProcess::wait_until([&] { return second.component_state("svc") == "red"; }, 10s));
+  // Red, due, but both attempts of the window are spent: held, not run.
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        const json actions = second.get_json("/api/v1/actions");
+        return actions["actions"][0]["status"]["held"] == "max_attempts";
+      },
+      10s));
+  CHECK(runs() == 2);
+  CHECK(second.get_json("/api/v1/actions")["actions"][0]["status"]["failing"] == true);
+  CHECK(second.stop(SIGTERM) == 0);
+  std::filesystem::remove_all(dir);
+}
