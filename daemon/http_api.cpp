@@ -154,9 +154,14 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     res.set_content(metrics_.render(snap.get()), "text/plain; version=0.0.4; charset=utf-8");
   });
-  s.Get("/api/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+  // ?components=not_green leaves the green components out (what the dashboard polls).
+  s.Get("/api/v1/status", [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string which = req.has_param("components") ? req.get_param_value("components") : "all";
+    if (which != "all" && which != "not_green") {
+      return send_error(res, 400, "components must be \"all\" or \"not_green\"");
+    }
     const auto snap = core_.snapshot();
-    json body = dashboards::status_json(*snap->model, snap->state);
+    json body = dashboards::status_json(*snap->model, snap->state, which == "not_green");
     body["ready"] = snap->ready;
     body["evaluated_at"] = model::format_rfc3339(snap->evaluated_at);
     send_json(res, 200, body);

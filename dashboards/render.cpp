@@ -123,10 +123,13 @@ json overall_json(const Model& m, const HealthState& st) {
                                                             : root_causes_json(m, st, root_causes_overall(m, st))}};
 }
 
-json status_json(const Model& m, const HealthState& st) {
+json status_json(const Model& m, const HealthState& st, bool only_not_green) {
   json flows = json::array(), components = json::array();
   for (FlowIndex f = 0; f < m.flows.size(); ++f) flows.push_back(flow_json(m, st, f, false));
-  for (ComponentIndex c = 0; c < m.components.size(); ++c) components.push_back(component_json(m, st, c, false));
+  for (ComponentIndex c = 0; c < m.components.size(); ++c) {
+    if (only_not_green && st.components[c].state == Health::Green) continue;
+    components.push_back(component_json(m, st, c, false));
+  }
   json overall = overall_json(m, st);
   return {{"overall", overall["state"]},
           {"overall_detail", std::move(overall)},

@@ -20,7 +20,8 @@ nlohmann::json component_json(const model::Model& m, const model::HealthState& s
                               bool detail);
 nlohmann::json flow_json(const model::Model& m, const model::HealthState& st, model::FlowIndex f, bool detail);
 nlohmann::json overall_json(const model::Model& m, const model::HealthState& st);
-// {"overall": ..., "flows": [...], "components": [...]}
-nlohmann::json status_json(const model::Model& m, const model::HealthState& st);
+// {"overall": ..., "flows": [...], "components": [...]}; with `only_not_green`, the
+// components that are green are left out (the dashboard's poll on a large model).
+nlohmann::json status_json(const model::Model& m, const model::HealthState& st, bool only_not_green = false);
 
 }  // namespace greenlight::dashboards

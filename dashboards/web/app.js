@@ -408,7 +408,7 @@ async function poll() {
   const r = route();
   try {
     const [status, alerts, silences, events, actions] = await Promise.all([
-      getJSON("api/v1/status"), getJSON("api/v1/alerts"), getJSON("api/v1/silences"),
+      getJSON("api/v1/status?components=not_green"), getJSON("api/v1/alerts"), getJSON("api/v1/silences"),
       getJSON("api/v1/events?since=" + data.lastSeq), getJSON("api/v1/actions")]);
     data.status = status;
     data.alerts = alerts.alerts;

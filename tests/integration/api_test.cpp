@@ -81,6 +81,12 @@ TEST_CASE("status, flows, components and graph describe the model and its states
     if (f["id"] == "browse") CHECK(f["state"] == "yellow");  // db is degrading for web
   }
 
+  // The dashboard's lighter poll: only the components that are not green.
+  const json not_green = d.get_json("/api/v1/status?components=not_green");
+  CHECK(not_green["flows"].size() == 2);
+  REQUIRE(not_green["components"].size() == 2);  // db red, web yellow
+  CHECK(d.get("/api/v1/status?components=some")->status == 400);
+
   const json flow = d.get_json("/api/v1/flows/orders");
   CHECK(flow["state"] == "red");
   REQUIRE(flow["steps"].size() == 2);
