@@ -130,7 +130,7 @@ int demo_command(const DemoOptions& options) {
       reply(res, 200, {{"restarted", req.matches[1].str()}});
     });
   };
-  hooks.listening = [&o, path](const std::string& url) {
+  hooks.listening = [path](const std::string& url) {
     std::cout << "\n"
               << "  greenlight demo: the seed's e-commerce shop, simulated on 127.0.0.1\n"
               << "  dashboard:  " << url << "\n"
@@ -139,7 +139,6 @@ int demo_command(const DemoOptions& options) {
               << "    curl -X POST " << url << "demo/faults -d '{\"fault\": \"database\", \"active\": true}'\n"
               << "  faults: database, recommendations, pricing, payments, backup. Ctrl-C stops.\n\n"
               << std::flush;
-    (void)o;
   };
   const int rc = run_daemon(path, o.log_format, hooks);
   shop.stop();
