@@ -112,7 +112,8 @@ int demo_command(const DemoOptions& options) {
     });
     s.Post("/demo/faults", [&shop, reply](const httplib::Request& req, httplib::Response& res) {
       const json body = json::parse(req.body, nullptr, false);
-      if (!body.is_object() || !body.contains("fault") || !body["fault"].is_string()) {
+      if (!body.is_object() || !body.contains("fault") || !body["fault"].is_string() ||
+          (body.contains("active") && !body["active"].is_boolean())) {
         return reply(res, 400, {{"error", R"(the body must be {"fault": "database", "active": true})"}, {"status", 400}});
       }
       const std::string id = body["fault"];

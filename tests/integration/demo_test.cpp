@@ -111,6 +111,13 @@ TEST_CASE("greenlight demo: the shop is green, and each of the seed's failure mo
   // The dashboard is there, with its fault panel.
   CHECK(d.http->Get("/")->status == 200);
   CHECK(d.get("/demo/faults")["faults"].size() == 5);
+  for (const char* bad : {"nonsense", R"({"fault": 1})", R"({"fault": "database", "active": "yes"})"}) {
+    INFO(bad);
+    auto r = d.http->Post("/demo/faults", bad, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+  }
+  CHECK(d.http->Post("/demo/faults", R"({"fault": "meteor"})", "application/json")->status == 404);
 
   {
     // 1. Database timeouts: everything that needs the database is red, and the root cause
