@@ -1,9 +1,12 @@
 #include "daemon/app.h"
 
+#include <filesystem>
 #include <ostream>
 
 #include "daemon/check.h"
 #include "daemon/config_file.h"
+#include "dashboards/assets.h"
+#include "dashboards/grafana.h"
 #include "model/graph_export.h"
 
 namespace greenlight::daemon {
@@ -25,6 +28,18 @@ int validate_command(const std::string& path, std::ostream& out, std::ostream& e
   const model::Model& m = *r.model;
   out << path << ": ok: " << m.components.size() << " components, " << m.signals.size() << " signals, "
       << m.flows.size() << " flows, " << m.graph.edge_count() << " dependencies\n";
+  return kExitOk;
+}
+
+int grafana_command(const std::string& path, std::ostream& out, std::ostream& err) {
+  const model::LoadResult r = load_file(path);
+  if (!report(r, err)) return kExitInvalid;
+  nlohmann::json base;
+  for (const dashboards::Asset& a : dashboards::grafana_files()) {
+    if (a.name == "greenlight.json") base = nlohmann::json::parse(a.body);
+  }
+  const std::string title = std::filesystem::path(path).stem().string();
+  out << dashboards::grafana_for_model(base, *r.model, title).dump(2) << '\n';
   return kExitOk;
 }
 

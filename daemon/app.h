@@ -16,6 +16,8 @@ inline constexpr int kExitInvalid = 2;
 int validate_command(const std::string& path, std::ostream& out, std::ostream& err);
 // With `with_states`, every signal is probed once first and the graph shows the states
 // (DOT and Mermaid coloured by state, JSON with a "state" per node).
+// The Grafana dashboard for the model at `path`, as JSON on `out`.
+int grafana_command(const std::string& path, std::ostream& out, std::ostream& err);
 int graph_command(const std::string& path, const std::string& format, bool with_states, std::ostream& out,
                   std::ostream& err);
 

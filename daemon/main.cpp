@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   bool with_states = false;
   graph->add_flag("--states", with_states, "probe every signal once and colour the graph by state");
 
+  auto* grafana = app.add_subcommand("grafana", "Print the Grafana dashboard for a model (a row per flow)");
+  grafana->add_option("FILE", file, "model file (TOML)")->required();
+
   std::string check_format = "text";
   auto* check = app.add_subcommand("check", "Run every signal once; print states and root causes; exit 0/1/2/3");
   check->add_option("FILE", file, "model file (TOML)")->required();
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
 
   if (*validate) return validate_command(file, std::cout, std::cerr);
   if (*graph) return graph_command(file, format, with_states, std::cout, std::cerr);
+  if (*grafana) return grafana_command(file, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
   if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);
   if (*demo) {

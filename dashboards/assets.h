@@ -17,5 +17,7 @@ struct Asset {
 const std::vector<Asset>& assets();
 // Files of `greenlight demo`: shop.toml (examples/shop.toml).
 const std::vector<Asset>& demo_files();
+// Files of `greenlight grafana`: greenlight.json (dashboards/grafana).
+const std::vector<Asset>& grafana_files();
 
 }  // namespace greenlight::dashboards

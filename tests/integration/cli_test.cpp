@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/grafana.h"
 #include "tests/support/process.h"
 
 using greenlight::test::run_process;
@@ -83,4 +84,37 @@ TEST_CASE("greenlight graph --states probes once and colours the DOT by state", 
   CHECK(dot.out.find("label=\"Nightly backup (green)\", fillcolor=\"#2e7d32\"") != std::string::npos);
   const auto json = run_process({kBinary, "graph", kShop, "--format", "json", "--states"});
   CHECK(nlohmann::json::parse(json.out)["nodes"][0].contains("state"));
+}
+
+TEST_CASE("greenlight grafana makes the Grafana dashboard for a model: a state timeline per flow",
+          "[integration][cli][grafana]") {
+  const auto r = run_process({kBinary, "grafana", kShop});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const nlohmann::json d = nlohmann::json::parse(r.out, nullptr, false);
+  REQUIRE_FALSE(d.is_discarded());
+  CHECK(d["title"] == "greenlight: shop");
+  CHECK(d["uid"].get<std::string>().rfind("greenlight-", 0) == 0);
+  // Every flow of the shop has its panel, with the flow and each step.
+  std::map<std::string, std::size_t> targets;
+  for (const auto& p : d["panels"]) {
+    if (p["type"] != "state-timeline") continue;
+    for (const auto& t : p["targets"]) {
+      const std::string legend = t["legendFormat"];
+      if (legend.rfind("flow ", 0) == 0) targets[legend.substr(5)] = p["targets"].size();
+    }
+  }
+  CHECK(targets == std::map<std::string, std::size_t>{{"add-to-cart", 3}, {"browse", 5}, {"checkout", 5},
+                                                      {"email-preferences", 3}, {"nightly-backup", 2},
+                                                      {"update-product-data", 4}});
+  // It reads nothing the base dashboard does not (those are checked against /metrics).
+  const auto base = greenlight::test::grafana_metric_names(greenlight::test::grafana_dashboard());
+  for (const auto& name : greenlight::test::grafana_metric_names(d)) {
+    INFO(name);
+    CHECK(base.count(name) == 1);
+  }
+  // An invalid model: its errors, exit 2, no dashboard.
+  const auto bad = run_process({kBinary, "grafana", std::string(GREENLIGHT_SOURCE_DIR) + "/no/such.toml"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
 }
