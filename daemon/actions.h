@@ -44,6 +44,10 @@ class ActionRunner {
   std::shared_ptr<std::atomic<int>> running_ = std::make_shared<std::atomic<int>>(0);
 };
 
+// A URL as it may be shown (logs, API, events): user:password and the query, where a
+// token may sit, replaced by "…".
+std::string redact_url(const std::string& url);
+
 // The outcome of one run, synchronously (what start() does on its thread).
 ActionResult run_action(const model::Action& action, const nlohmann::json& trigger);
 

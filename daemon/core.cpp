@@ -200,8 +200,7 @@ void Core::reload(std::vector<std::promise<ReloadResult>>& waiting, bool& change
 namespace {
 
 // One log line per state change: `<kind> <name>: <from> -> <to>: <reason>`, with the
-// same facts as fields for JSON logs.
-// Logs a change; returns its event (for components, flows and the overall state).
+// same facts as fields for JSON logs. Returns the change as an event for the history.
 Event log_change(Log& log, std::string_view kind, const std::string& name, const StateChange& c,
                  const std::string& reason, LogFields ids, TimePoint now) {
   const std::string from(to_string(c.from)), to(to_string(c.to));
@@ -262,7 +261,7 @@ void Core::heal(TimePoint now) {
           {"reason", flow ? describe_flow(m, state_, a.flow) : describe_component(m, state_, a.component)}}},
         {"time", format_rfc3339(now)},
         {"attempt", healer_->status()[start.action].attempts.size()}};
-    const std::string what = a.run.empty() ? "POST " + a.url : a.run[0];
+    const std::string what = a.run.empty() ? "POST " + redact_url(a.url) : a.run[0];
     log_.info("action_started", "action " + a.name + ": " + start.trigger + "; running " + what,
               {{"action", a.name}, {"target", target}});
     events_.record({0, now, "action", "action " + a.name + " started: " + start.trigger,

@@ -1,5 +1,6 @@
 #include "daemon/http_api.h"
 
+#include "daemon/actions.h"
 #include "dashboards/assets.h"
 
 #include <charconv>
@@ -248,7 +249,7 @@ void HttpApi::routes() {
              {"timeout", model::format_duration(a.timeout)},
              {"during_silence", a.during_silence}};
       if (a.run.empty()) {
-        j["url"] = a.url;
+        j["url"] = redact_url(a.url);
       } else {
         j["run"] = a.run;
       }
