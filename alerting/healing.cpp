@@ -85,20 +85,15 @@ std::vector<std::uint8_t> Healer::failing() const {
   return out;
 }
 
-namespace {
-std::int64_t ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint at(const nlohmann::json& v) { return TimePoint(Duration(v.get<std::int64_t>())); }
-}  // namespace
-
 nlohmann::json Healer::to_json(const Model& m) const {
   nlohmann::json out = nlohmann::json::object();
   for (std::size_t i = 0; i < m.actions.size() && i < status_.size(); ++i) {
     const ActionStatus& s = status_[i];
     nlohmann::json attempts = nlohmann::json::array();
-    for (TimePoint t : s.attempts) attempts.push_back(ms(t));
+    for (TimePoint t : s.attempts) attempts.push_back(to_epoch_ms(t));
     out[m.actions[i].name] = {{"attempts", attempts},
-                              {"last_started", ms(s.last_started)},
-                              {"last_finished", ms(s.last_finished)},
+                              {"last_started", to_epoch_ms(s.last_started)},
+                              {"last_finished", to_epoch_ms(s.last_finished)},
                               {"running", s.running},
                               {"last_ok", s.last_ok ? nlohmann::json(*s.last_ok) : nlohmann::json(nullptr)},
                               {"last_message", s.last_message},
@@ -115,9 +110,9 @@ void Healer::restore(const Model& m, const nlohmann::json& saved) {
     if (it == saved.end() || !it->is_object()) continue;
     try {
       ActionStatus s;
-      for (const auto& t : it->at("attempts")) s.attempts.push_back(at(t));
-      s.last_started = at(it->at("last_started"));
-      s.last_finished = at(it->at("last_finished"));
+      for (const auto& t : it->at("attempts")) s.attempts.push_back(from_epoch_ms(t.get<std::int64_t>()));
+      s.last_started = from_epoch_ms(it->at("last_started").get<std::int64_t>());
+      s.last_finished = from_epoch_ms(it->at("last_finished").get<std::int64_t>());
       if (!it->at("last_ok").is_null()) s.last_ok = it->at("last_ok").get<bool>();
       s.last_message = it->at("last_message").get<std::string>();
       s.consecutive_failures = it->at("consecutive_failures").get<int>();

@@ -18,7 +18,7 @@ namespace {
 std::string line_of(const Event& e) {
   json j = to_json(e);
   j.erase("time");
-  j["at"] = e.at.time_since_epoch().count();
+  j["at"] = model::to_epoch_ms(e.at);
   return j.dump() + "\n";
 }
 }  // namespace
@@ -46,7 +46,7 @@ std::size_t EventLog::load() {
       if (line.empty()) continue;
       try {
         const json j = json::parse(line);
-        Event e{j.at("seq").get<std::uint64_t>(), model::TimePoint(model::Duration(j.at("at").get<std::int64_t>())),
+        Event e{j.at("seq").get<std::uint64_t>(), model::from_epoch_ms(j.at("at").get<std::int64_t>()),
                 j.at("type").get<std::string>(), j.at("message").get<std::string>(), j.value("detail", json::object())};
         next_seq_ = std::max(next_seq_, e.seq + 1);
         events_.push_back(std::move(e));

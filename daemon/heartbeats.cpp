@@ -12,7 +12,7 @@ HeartbeatStore::HeartbeatStore(std::string state_dir) : path_(std::move(state_di
   try {
     const nlohmann::json doc = nlohmann::json::parse(text);
     for (const auto& [key, ms] : doc.items()) {
-      last_[key] = model::TimePoint(model::Duration(ms.get<std::int64_t>()));
+      last_[key] = model::from_epoch_ms(ms.get<std::int64_t>());
     }
   } catch (const std::exception&) {
     last_.clear();  // a damaged file counts as no heartbeats: they count from now
@@ -35,7 +35,7 @@ std::string HeartbeatStore::save() const {
   nlohmann::json j = nlohmann::json::object();
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [key, at] : last_) j[key] = at.time_since_epoch().count();
+    for (const auto& [key, at] : last_) j[key] = model::to_epoch_ms(at);
   }
   return write_file_atomically(path_, j.dump(2) + "\n");
 }

@@ -16,8 +16,6 @@ using namespace alerting;
 using nlohmann::json;
 
 namespace {
-std::int64_t ms(model::TimePoint t) { return t.time_since_epoch().count(); }
-model::TimePoint at(std::int64_t v) { return model::TimePoint(model::Duration(v)); }
 NotifyReason reason_of(const std::string& s) {
   if (s == "resolved") return NotifyReason::Resolved;
   if (s == "severity_change") return NotifyReason::SeverityChange;
@@ -32,10 +30,10 @@ json to_json(const Notification& n) {
           {"reason", to_string(n.reason)},
           {"alert_id", n.alert_id},
           {"severity", to_string(n.severity)},
-          {"created_at", ms(n.created_at)},
-          {"not_before", ms(n.not_before)},
+          {"created_at", model::to_epoch_ms(n.created_at)},
+          {"not_before", model::to_epoch_ms(n.not_before)},
           {"group_key", n.group_key},
-          {"starts_at", ms(n.starts_at)},
+          {"starts_at", model::to_epoch_ms(n.starts_at)},
           {"record", n.record}};
 }
 
@@ -46,10 +44,10 @@ Notification notification_from_json(const json& j) {
   n.reason = reason_of(j.at("reason"));
   n.alert_id = j.at("alert_id");
   n.severity = model::parse_severity(j.at("severity").get<std::string>()).value_or(model::Severity::None);
-  n.created_at = at(j.at("created_at"));
-  n.not_before = at(j.at("not_before"));
+  n.created_at = model::from_epoch_ms(j.at("created_at"));
+  n.not_before = model::from_epoch_ms(j.at("not_before"));
   n.group_key = j.value("group_key", "");
-  n.starts_at = at(j.at("starts_at"));
+  n.starts_at = model::from_epoch_ms(j.at("starts_at"));
   n.record = j.at("record");
   return n;
 }

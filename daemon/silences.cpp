@@ -9,8 +9,6 @@ namespace greenlight::daemon {
 using nlohmann::json;
 
 namespace {
-std::int64_t ms(model::TimePoint t) { return t.time_since_epoch().count(); }
-model::TimePoint at(std::int64_t v) { return model::TimePoint(model::Duration(v)); }
 
 std::vector<alerting::Silence> from_config(const std::vector<model::SilenceConfig>& configured) {
   std::vector<alerting::Silence> out;
@@ -34,8 +32,8 @@ SilenceStore::SilenceStore(std::string state_dir, const std::vector<model::Silen
       alerting::Silence x;
       x.id = s.at("id");
       for (const auto& [k, v] : s.at("match").items()) x.match[k] = v.get<std::string>();
-      x.starts_at = at(s.at("starts_at"));
-      x.ends_at = at(s.at("ends_at"));
+      x.starts_at = model::from_epoch_ms(s.at("starts_at"));
+      x.ends_at = model::from_epoch_ms(s.at("ends_at"));
       x.author = s.value("author", "");
       x.comment = s.value("comment", "");
       api_.push_back(std::move(x));
@@ -96,8 +94,8 @@ void SilenceStore::save_locked() const {
   for (const auto& s : api_) {
     list.push_back({{"id", s.id},
                     {"match", s.match},
-                    {"starts_at", ms(s.starts_at)},
-                    {"ends_at", ms(s.ends_at)},
+                    {"starts_at", model::to_epoch_ms(s.starts_at)},
+                    {"ends_at", model::to_epoch_ms(s.ends_at)},
                     {"author", s.author},
                     {"comment", s.comment}});
   }

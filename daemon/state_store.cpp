@@ -11,15 +11,12 @@ using nlohmann::json;
 
 namespace {
 
-std::int64_t ms(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint at(std::int64_t v) { return TimePoint(Duration(v)); }
-
-json node_json(const NodeState& n) { return {{"state", to_string(n.state)}, {"since", ms(n.since)}}; }
+json node_json(const NodeState& n) { return {{"state", to_string(n.state)}, {"since", model::to_epoch_ms(n.since)}}; }
 
 // Keeps the saved `since` when the re-evaluated state is the saved one.
 void restore_since(const json& saved, NodeState& n) {
   if (!saved.is_object() || saved.value("state", "") != to_string(n.state)) return;
-  n.since = at(saved.value("since", ms(n.since)));
+  n.since = model::from_epoch_ms(saved.value("since", model::to_epoch_ms(n.since)));
 }
 
 }  // namespace
@@ -36,8 +33,8 @@ json state_to_json(const Model& m, const HealthState& st, TimePoint now) {
         {"streak", ss.streak},
         {"streak_worse", ss.streak_worse},
         {"streak_bound", to_string(ss.streak_bound)},
-        {"last_result", ms(ss.last_result)},
-        {"since", ms(ss.since)},
+        {"last_result", model::to_epoch_ms(ss.last_result)},
+        {"since", model::to_epoch_ms(ss.since)},
         {"value", ss.value ? json(*ss.value) : json(nullptr)},
         {"message", ss.message},
         {"ok", ss.last_ok},
@@ -46,7 +43,7 @@ json state_to_json(const Model& m, const HealthState& st, TimePoint now) {
   for (ComponentIndex c = 0; c < m.components.size(); ++c) components[m.components[c].id] = node_json(st.components[c]);
   for (FlowIndex f = 0; f < m.flows.size(); ++f) flows[m.flows[f].id] = node_json(st.flows[f]);
   return {{"version", 1},
-          {"saved_at", ms(now)},
+          {"saved_at", model::to_epoch_ms(now)},
           {"signals", std::move(signals)},
           {"components", std::move(components)},
           {"flows", std::move(flows)},
@@ -66,7 +63,7 @@ std::size_t restore_from_json(const json& saved, const Model& m, HealthState& st
     if (it == signals.end() || !it->is_object()) continue;
     try {
       SignalState ss;
-      ss.last_result = at(it->at("last_result").get<std::int64_t>());
+      ss.last_result = model::from_epoch_ms(it->at("last_result").get<std::int64_t>());
       if (now - ss.last_result > sig.stale_after) continue;  // too old to vouch for anything
       const auto state = parse_health(it->at("state").get<std::string>());
       const auto last_run = parse_health(it->at("last_run").get<std::string>());
@@ -78,7 +75,7 @@ std::size_t restore_from_json(const json& saved, const Model& m, HealthState& st
       ss.has_data = it->at("has_data").get<bool>();
       ss.streak = it->at("streak").get<std::uint16_t>();
       ss.streak_worse = it->at("streak_worse").get<bool>();
-      ss.since = at(it->at("since").get<std::int64_t>());
+      ss.since = model::from_epoch_ms(it->at("since").get<std::int64_t>());
       if (!it->at("value").is_null()) ss.value = it->at("value").get<double>();
       ss.message = it->at("message").get<std::string>();
       ss.last_ok = it->value("ok", ss.last_run != Health::Red);

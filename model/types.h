@@ -69,6 +69,9 @@ std::string format_duration(Duration d);
 
 // "2026-11-26T07:13:53.123Z" (RFC 3339, UTC, milliseconds).
 std::string format_rfc3339(TimePoint t);
+// Times as the files in state_dir keep them: milliseconds since the Unix epoch.
+inline std::int64_t to_epoch_ms(TimePoint t) { return t.time_since_epoch().count(); }
+inline TimePoint from_epoch_ms(std::int64_t ms) { return TimePoint(Duration(ms)); }
 
 // FNV-1a: the same value for the same text on every run and build (schedule offsets,
 // notification ids), unlike std::hash.
