@@ -240,9 +240,8 @@ void Core::log_changes(const Changes& changes) {
   events_.record(std::move(events));
 }
 
-void Core::heal(TimePoint now) {
+void Core::heal(const std::vector<alerting::Silence>& silences, TimePoint now) {
   const Model& m = *model_;
-  const std::vector<alerting::Silence> silences = silences_.all();
   std::vector<std::string> held_before;
   for (const auto& s : healer_->status()) held_before.push_back(s.held);
   for (const alerting::ActionStart& start : healer_->due(m, state_, silences, now)) {
@@ -319,8 +318,9 @@ void Core::action_finished(const ActionResult& r) {
 }
 
 void Core::alert_pass(TimePoint now) {
-  heal(now);
-  const auto notices = book_->update(*model_, state_, silences_.all(), now, healer_->failing());
+  const std::vector<alerting::Silence> silences = silences_.all();
+  heal(silences, now);
+  const auto notices = book_->update(*model_, state_, silences, now, healer_->failing());
   auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, now);
   auto reminders = dispatcher_.repeats(*model_, state_, *book_, now);
   auto released = dispatcher_.release(now);

@@ -84,7 +84,7 @@ class Core {
   // Alert decisions on the current state; notifications journalled, then handed to delivery.
   void alert_pass(model::TimePoint now);
   // Self-healing: starts the actions due now; applies the ends of runs.
-  void heal(model::TimePoint now);
+  void heal(const std::vector<alerting::Silence>& silences, model::TimePoint now);
   void action_finished(const ActionResult& r);
   void save_actions();
   void publish();
