@@ -11,7 +11,6 @@ const CRIT = { high: 0, medium: 1, low: 2 };
 
 const data = { status: null, alerts: [], silences: [], actions: [], graph: null, events: [], lastSeq: 0, detail: null,
   demo: null };
-let failures = 0;
 
 // ---- helpers ----------------------------------------------------------------------------
 
@@ -414,9 +413,10 @@ async function poll() {
     data.alerts = alerts.alerts;
     data.silences = silences.silences;
     data.actions = actions.actions;
-    if (data.demo !== undefined && (data.demo !== null || r.section === "demo")) {
+    if (data.demo !== undefined) {  // null: not asked yet; undefined: not `greenlight demo`
       const resp = await fetch("demo/faults", { cache: "no-store" });
       data.demo = resp.ok ? await resp.json() : undefined;
+      document.getElementById("demo-link").hidden = !data.demo;
     }
     if (events.last_seq < data.lastSeq) data.events = [];  // a new history (state_dir changed)
     data.events = data.events.concat(events.events).slice(-500);
@@ -428,12 +428,10 @@ async function poll() {
       const body = await resp.json();
       data.detail = resp.ok ? body : { error: body.error || `HTTP ${resp.status}` };
     }
-    failures = 0;
     document.getElementById("connection").textContent =
       "updated " + new Date().toLocaleTimeString() + (status.ready ? "" : " · first evaluation still running");
     document.getElementById("connection").className = "muted";
   } catch (e) {
-    ++failures;
     const c = document.getElementById("connection");
     c.textContent = "cannot reach greenlight (" + e.message + "); retrying";
     c.className = "error";
@@ -473,12 +471,5 @@ async function tick() {
 window.addEventListener("hashchange", () => { data.detail = null; show(); tick(); });
 const saved = localStorage.getItem("greenlight-token");
 if (saved) document.querySelector("#silence-form [name=token]").value = saved;
-// The demo's fault panel, when this daemon is `greenlight demo`.
-fetch("demo/faults", { cache: "no-store" }).then(async r => {
-  if (!r.ok) { data.demo = undefined; return; }
-  data.demo = await r.json();
-  document.getElementById("demo-link").hidden = false;
-  show();
-}).catch(() => { data.demo = undefined; });
 tick();
 setInterval(tick, POLL_MS);
