@@ -25,8 +25,6 @@ std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, cons
     ActionStatus& s = status_[i];
     const bool flow = a.flow != kNoIndex;
     const NodeState& target = flow ? st.flows[a.flow] : st.components[a.component];
-    const std::string target_name =
-        std::string(flow ? "flow \"" : "component \"") + (flow ? m.flows[a.flow].id : m.components[a.component].id) + "\"";
 
     const bool holds = condition_holds(target.state, a.state);
     if (holds && !s.condition) s.condition_since = std::min(target.since, now);
@@ -61,6 +59,8 @@ std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, cons
     s.running = true;
     s.last_started = now;
     s.attempts.push_back(now);
+    const std::string target_name = std::string(flow ? "flow \"" : "component \"") +
+                                    (flow ? m.flows[a.flow].id : m.components[a.component].id) + "\"";
     out.push_back({i, target_name + " has been " + std::string(to_string(target.state)) + " for " +
                           format_duration(std::chrono::duration_cast<std::chrono::seconds>(now - s.condition_since))});
   }
