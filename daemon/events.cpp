@@ -56,31 +56,27 @@ std::size_t EventLog::load() {
       }
     }
   }
-  // Start from a compact file: the kept events only.
+  rewrite_locked();  // start from a compact file: the kept events only
+  return damaged;
+}
+
+void EventLog::rewrite_locked() {
   std::string compact;
   for (const Event& e : events_) compact += line_of(e);
-  std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
-  write_file_atomically(path_, compact);
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  write_file_atomically(path_, compact);  // creates state_dir if missing
   lines_in_file_ = events_.size();
-  return damaged;
 }
 
 void EventLog::write_locked(const std::vector<Event>& events) {
   if (path_.empty()) return;
+  // Twice the capacity on disk: rewrite with what is kept in memory (`events` included).
+  if (lines_in_file_ + events.size() > 2 * capacity_) return rewrite_locked();
   std::string lines;
   for (const Event& e : events) lines += line_of(e);
-  if (lines_in_file_ + events.size() > 2 * capacity_) {
-    // Rewrite with what is kept in memory (which already includes `events`).
-    std::string compact;
-    for (const Event& e : events_) compact += line_of(e);
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-    write_file_atomically(path_, compact);
-    lines_in_file_ = events_.size();
-    return;
-  }
   if (fd_ < 0) {
     std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

@@ -48,7 +48,8 @@ class EventLog {
   std::uint64_t last_seq() const;
 
  private:
-  void write_locked(const std::vector<Event>& events);
+  void write_locked(const std::vector<Event>& events);  // appends, or rewrites when the file is long
+  void rewrite_locked();                                // the file = the kept events
   std::string path_;
   std::size_t capacity_;
   mutable std::mutex mutex_;
