@@ -232,4 +232,20 @@ json slack_payload(const json& record, NotifyReason reason) {
   return {{"text", text}};
 }
 
+json alertmanager_payload(const std::vector<GroupItem>& batch) {
+  json alerts = json::array();
+  for (const GroupItem& it : batch) {
+    for (auto& a : alertmanager_payload(it.record, it.reason)) alerts.push_back(std::move(a));
+  }
+  return alerts;
+}
+
+json slack_payload(const std::vector<GroupItem>& batch) {
+  std::string text;
+  for (const GroupItem& it : batch) {
+    text += (text.empty() ? "" : "\n\n") + slack_payload(it.record, it.reason).at("text").get<std::string>();
+  }
+  return {{"text", text}};
+}
+
 }  // namespace greenlight::alerting

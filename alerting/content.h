@@ -36,11 +36,15 @@ struct GroupItem {
 nlohmann::json webhook_group_payload(const std::vector<GroupItem>& batch, const std::string& receiver,
                                      const std::string& group_key);
 // Alertmanager POST /api/v2/alerts body: a list with one postable alert (two for a severity
-// change: the old severity's alert is closed at the change, since severity is a label).
+// change: the old severity's alert is closed at the change, since severity is a label);
+// for a batch, all of its notifications' alerts in one list.
 nlohmann::json alertmanager_payload(const nlohmann::json& record, NotifyReason reason);
+nlohmann::json alertmanager_payload(const std::vector<GroupItem>& batch);
 // PagerDuty Events API v2: trigger (or resolve) with dedup_key; the routing key is added here.
 nlohmann::json pagerduty_payload(const nlohmann::json& record, NotifyReason reason, const std::string& routing_key);
-// Slack incoming webhook: a readable summary with the root cause and the runbook.
+// Slack incoming webhook: a readable summary with the root cause and the runbook; for a
+// batch, one message with a paragraph per notification.
 nlohmann::json slack_payload(const nlohmann::json& record, NotifyReason reason);
+nlohmann::json slack_payload(const std::vector<GroupItem>& batch);
 
 }  // namespace greenlight::alerting

@@ -151,6 +151,8 @@ Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification
   req.method = "POST";
   req.timeout = r.timeout;
   req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
+  std::vector<GroupItem> items;
+  for (const Notification& n : batch) items.push_back({n.record, n.reason, n.id});
   std::string body;
   switch (r.type) {
     case model::ReceiverType::Webhook: {
@@ -159,8 +161,6 @@ Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification
       if (first.group_key.empty()) {
         body = webhook_payload(first.record, first.reason, first.id, r.name).dump();
       } else {
-        std::vector<GroupItem> items;
-        for (const Notification& n : batch) items.push_back({n.record, n.reason, n.id});
         const nlohmann::json payload = webhook_group_payload(items, r.name, first.group_key);
         id = payload.at("id");
         body = payload.dump();
@@ -174,30 +174,20 @@ Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification
       }
       break;
     }
-    case model::ReceiverType::Alertmanager: {
+    case model::ReceiverType::Alertmanager:
       req.url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
-      nlohmann::json alerts = nlohmann::json::array();
-      for (const Notification& n : batch) {
-        for (auto& a : alertmanager_payload(n.record, n.reason)) alerts.push_back(std::move(a));
-      }
-      body = alerts.dump();
+      body = alertmanager_payload(items).dump();
       break;
-    }
     case model::ReceiverType::PagerDuty:  // never batched
       if (w.secret.empty()) return {400, "no routing key (routing_key_file / routing_key_env)", {}};
       req.url = r.url;
       body = pagerduty_payload(first.record, first.reason, w.secret).dump();
       break;
-    case model::ReceiverType::Slack: {
+    case model::ReceiverType::Slack:
       req.url = r.url.empty() ? w.secret : r.url;
       if (req.url.empty()) return {400, "no incoming-webhook URL (url_file / url_env)", {}};
-      std::string text;
-      for (const Notification& n : batch) {
-        text += (text.empty() ? "" : "\n\n") + slack_payload(n.record, n.reason).at("text").get<std::string>();
-      }
-      body = nlohmann::json{{"text", text}}.dump();
+      body = slack_payload(items).dump();
       break;
-    }
   }
   req.body = std::move(body);
   const probes::HttpResponse res = probes::http_request(req);

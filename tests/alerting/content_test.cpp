@@ -170,3 +170,21 @@ TEST_CASE("a grouped webhook carries each notification with its own id", "[alert
   CHECK(again["id"] == g["id"]);
   CHECK(g["id"] != ids[0]);
 }
+
+TEST_CASE("a batch is one Alertmanager list and one Slack message", "[alerting][content][group]") {
+  Outage o;
+  std::vector<json> records;
+  for (const char* id : {"component/database", "flow/browse"}) {
+    const auto [alert, notice] = o.notice_for(id);
+    records.push_back(alert_record(o.w.model(), o.w.state(), *alert, notice));
+  }
+  const std::string id0 = "gl-a", id1 = "gl-b";
+  const std::vector<GroupItem> batch{{records[0], NotifyReason::Firing, id0}, {records[1], NotifyReason::Firing, id1}};
+  const json am = alertmanager_payload(batch);
+  REQUIRE(am.size() == 2);
+  CHECK(am[0]["labels"]["component"] == "database");
+  CHECK(am[1]["labels"]["flow"] == "browse");
+  const std::string text = slack_payload(batch)["text"];
+  CHECK(text == slack_payload(records[0], NotifyReason::Firing)["text"].get<std::string>() + "\n\n" +
+                    slack_payload(records[1], NotifyReason::Firing)["text"].get<std::string>());
+}
