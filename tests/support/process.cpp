@@ -86,36 +86,33 @@ Child::Child(std::vector<std::string> argv, const std::string& log) {
   posix_spawn_file_actions_destroy(&fa);
 }
 
+int Child::wait_for_exit(std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  int status = 0;
+  while (waitpid(pid_, &status, WNOHANG) != pid_) {
+    if (std::chrono::steady_clock::now() >= until) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int Child::stop(int sig, std::chrono::milliseconds deadline) {
   if (pid_ <= 0) return -1;
   kill(pid_, sig);
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < until) {
-    const pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      kill(-pid_, SIGKILL);  // anything of its group left behind
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const int code = wait_for_exit(deadline);
+  if (code >= 0) {
+    kill(-pid_, SIGKILL);  // anything of its group left behind
+    pid_ = -1;
   }
-  return -1;
+  return code;
 }
-
-bool Child::running() { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
 
 Child::~Child() {
   if (pid_ <= 0) return;
   kill(-pid_, SIGTERM);
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (waitpid(pid_, nullptr, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > until) {
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (wait_for_exit(std::chrono::seconds(5)) < 0) {
+    kill(-pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
   }
   kill(-pid_, SIGKILL);  // whatever of the group is left (a browser's helpers)
 }

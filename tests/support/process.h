@@ -29,12 +29,13 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   int pid() const { return pid_; }
-  bool running();
   // Sends `sig` to the process (not its group) and waits up to `deadline`; returns its exit
   // code (128 + signal when killed), or -1 if it did not exit in time.
   int stop(int sig, std::chrono::milliseconds deadline);
 
  private:
+  // Its exit code (128 + signal when killed), reaped; -1 if it has not exited by then.
+  int wait_for_exit(std::chrono::milliseconds deadline);
   int pid_ = -1;
 };
 
