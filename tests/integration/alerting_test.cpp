@@ -426,7 +426,10 @@ group_interval = "1s"
   };
   REQUIRE(eventually([&] { return resolved().size() == 2; }));
   CHECK(resolved() == std::multiset<std::string>{"component/cart", "component/payments"});
-  const std::string metrics = d.get("/metrics")->body;
-  CHECK(metrics.find("greenlight_notifications_total{outcome=\"delivered\",receiver=\"oncall\"} 4") != std::string::npos);
+  // The receiver has the request before greenlight has its 2xx and counts it: wait for that.
+  CHECK(eventually([&] {
+    return d.get("/metrics")->body.find("greenlight_notifications_total{outcome=\"delivered\",receiver=\"oncall\"} 4") !=
+           std::string::npos;
+  }));
   CHECK(d.stop(SIGTERM) == 0);
 }
