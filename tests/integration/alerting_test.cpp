@@ -30,12 +30,24 @@ struct Receiver {
   std::vector<std::string> attempts;   // webhook-ids of every request, guarded by m
   std::vector<std::pair<int, std::string>> script;  // (status, Retry-After); guarded by m
   std::string last_signature, last_timestamp;
+  // While `holding`, a request is counted in `held` and waits for `gate` before it is
+  // answered, and is not counted as delivered.
+  bool holding = false;  // guarded by m
+  std::atomic<int> held{0};
+  std::mutex gate;
 
   Receiver() { install(*http); }
   void install(HttpFixture& f) {
     f.server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(m);
+      std::unique_lock lock(m);
       attempts.push_back(req.get_header_value("webhook-id"));
+      if (holding) {
+        lock.unlock();
+        ++held;
+        std::lock_guard wait(gate);
+        res.status = 204;
+        return;
+      }
       if (!script.empty()) {
         res.status = script.front().first;
         if (!script.front().second.empty()) res.set_header("Retry-After", script.front().second);
@@ -209,6 +221,9 @@ TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends 
     REQUIRE(first.wait_ready());
     db.status = 503;
     REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }));
+    // The receiver has the page a moment before greenlight has journalled its 2xx; a kill
+    // inside that moment is the in-flight case below (sent again, same webhook-id).
+    REQUIRE(eventually([&] { return !first.log_events({{"event", "notified"}}).empty(); }));
     CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
   }
   DaemonProcess second(toml, {kSecret});
@@ -222,6 +237,50 @@ TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends 
   REQUIRE(eventually([&] { return hook.count("component/db", "resolved") == 1; }));
   const auto all = hook.got();
   CHECK(all.front()["alert"]["dedup_key"] == all.back()["alert"]["dedup_key"]);
+  CHECK(second.stop(SIGTERM) == 0);
+  std::filesystem::remove_all(state_dir);
+}
+
+TEST_CASE("SIGKILL while a page is in flight: the restart sends it again with the same webhook-id",
+          "[integration][alerting][restart]") {
+  Service db, api;
+  Receiver hook;
+  // The receiver takes the request but holds its answer until the daemon is dead, so the
+  // daemon never learns the page was received: it must not forget it.
+  std::unique_lock hold(hook.gate);
+  {
+    std::lock_guard lock(hook.m);
+    hook.holding = true;
+  }
+  const std::string state_dir =
+      (std::filesystem::temp_directory_path() / ("greenlight-inflight-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(state_dir);
+  const std::string toml = model_for(db, api, hook, state_dir);
+  {
+    DaemonProcess first(toml, {kSecret});
+    REQUIRE(first.wait_ready());
+    db.status = 503;
+    REQUIRE(eventually([&] { return hook.held.load() == 1; }));
+    CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  {
+    std::lock_guard lock(hook.m);
+    hook.holding = false;
+  }
+  hold.unlock();
+  DaemonProcess second(toml, {kSecret});
+  REQUIRE(second.wait_ready());
+  REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }));
+  {
+    std::lock_guard lock(hook.m);
+    REQUIRE(hook.attempts.size() >= 2);
+    // Every attempt, before and after the crash, carries one webhook-id: the receiver can
+    // tell it is the same page.
+    CHECK(std::all_of(hook.attempts.begin(), hook.attempts.end(), [&](auto& id) { return id == hook.attempts[0]; }));
+  }
+  CHECK(second.log_events({{"event", "outbox_replay"}}).size() == 1);
+  std::this_thread::sleep_for(1s);
+  CHECK(hook.count("component/db", "firing") == 1);
   CHECK(second.stop(SIGTERM) == 0);
   std::filesystem::remove_all(state_dir);
 }
