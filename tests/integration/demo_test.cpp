@@ -26,15 +26,19 @@ struct Demo {
   int port = 0;
   std::unique_ptr<Child> child;
   std::unique_ptr<httplib::Client> http;
+  std::string failures;  // the logs of attempts that did not become ready
 
   Demo() {
     dir = (std::filesystem::temp_directory_path() / ("greenlight-demo-test-" + std::to_string(::getpid()))).string();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    // The simulated services sit at their shop.toml ports plus an offset; try a few.
-    for (int attempt = 0; attempt < 3 && !http; ++attempt) {
+    // The simulated services sit at their shop.toml ports (9099 to 19092) plus an offset
+    // that keeps them below the ephemeral range (32768 up), where the free ports of tests
+    // running alongside come from; try a few offsets, giving up on one as soon as the demo
+    // exits (a port in use).
+    for (int attempt = 0; attempt < 4 && !http; ++attempt) {
       port = greenlight::test::free_port();
-      const int offset = 20000 + (port * 7 + attempt * 911) % 20000;
+      const int offset = 1000 + (port * 7 + attempt * 911) % 12000;
       child = std::make_unique<Child>(
           std::vector<std::string>{GREENLIGHT_BINARY, "demo", "--listen", "127.0.0.1:" + std::to_string(port),
                                    "--port-offset", std::to_string(offset), "--interval", "1s", "--state-dir",
@@ -43,9 +47,18 @@ struct Demo {
       auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
       c->set_connection_timeout(1);
       c->set_read_timeout(5);
-      if (DaemonProcess::wait_until([&] { auto r = c->Get("/readyz"); return r && r->status == 200; }, 20s)) {
+      bool ready = false;
+      DaemonProcess::wait_until(
+          [&] {
+            auto r = c->Get("/readyz");
+            ready = r && r->status == 200;
+            return ready || child->exited();
+          },
+          30s);
+      if (ready) {
         http = std::move(c);
       } else {
+        failures += "attempt " + std::to_string(attempt + 1) + " (offset " + std::to_string(offset) + "):\n" + log();
         child.reset();
       }
     }
@@ -105,7 +118,7 @@ struct Demo {
 TEST_CASE("greenlight demo: the shop is green, and each of the seed's failure modes shows as the README says",
           "[integration][demo]") {
   Demo d;
-  if (!d.http) FAIL("the demo did not become ready:\n" << d.log());
+  if (!d.http) FAIL("the demo did not become ready:\n" << d.failures);
   CHECK(d.log().find("dashboard:  http://127.0.0.1:" + std::to_string(d.port) + "/") != std::string::npos);
   REQUIRE(DaemonProcess::wait_until([&] { return d.all_green(); }, 20s));
   // The dashboard is there, with its fault panel.

@@ -107,6 +107,14 @@ int Child::stop(int sig, std::chrono::milliseconds deadline) {
   return code;
 }
 
+bool Child::exited() {
+  if (pid_ <= 0) return true;
+  if (wait_for_exit(std::chrono::milliseconds(0)) < 0) return false;
+  kill(-pid_, SIGKILL);
+  pid_ = -1;
+  return true;
+}
+
 Child::~Child() {
   if (pid_ <= 0) return;
   kill(-pid_, SIGTERM);

@@ -32,6 +32,8 @@ class Child {
   // Sends `sig` to the process (not its group) and waits up to `deadline`; returns its exit
   // code (128 + signal when killed), or -1 if it did not exit in time.
   int stop(int sig, std::chrono::milliseconds deadline);
+  // Whether it has exited (reaped, with whatever of its group was left); does not wait.
+  bool exited();
 
  private:
   // Its exit code (128 + signal when killed), reaped; -1 if it has not exited by then.
