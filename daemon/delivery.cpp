@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 
@@ -128,6 +129,9 @@ bool Delivery::stop(std::chrono::milliseconds grace) {
 }
 
 void Delivery::submit(const std::vector<Notification>& ns) {
+  // Each receiver's share is queued under one lock and then woken once: a worker woken by
+  // the first of a group would otherwise send it alone, before its group is queued.
+  std::map<Worker*, std::vector<const Notification*>> by_worker;
   for (const Notification& n : ns) {
     auto it = workers_.find(n.receiver);
     if (it == workers_.end()) {
@@ -135,12 +139,15 @@ void Delivery::submit(const std::vector<Notification>& ns) {
       outbox_.done(n.id, "no_receiver");
       continue;
     }
+    by_worker[it->second.get()].push_back(&n);
+  }
+  for (auto& [worker, mine] : by_worker) {
     {
-      std::lock_guard lock(it->second->mutex);
-      it->second->queue.push_back({n, 0, n.not_before, {}});
+      std::lock_guard lock(worker->mutex);
+      for (const Notification* n : mine) worker->queue.push_back({*n, 0, n->not_before, {}});
     }
-    metrics_.notification_queued(1);
-    it->second->wake.notify_all();
+    metrics_.notification_queued(mine.size());
+    worker->wake.notify_all();
   }
 }
 
