@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/http_fixture.h"
 
 using namespace std::chrono_literals;
@@ -213,10 +214,8 @@ TEST_CASE("max_attempts holds across a crash: a killed and restarted daemon does
           "[integration][actions][restart]") {
   Service svc;
   svc.status = 503;
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("greenlight-actions-" + std::to_string(::getpid()))).string();
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const greenlight::test::ScratchDir scratch("actions");
+  const std::string& dir = scratch.path;
   const std::string action = R"(for = "0s"
 run = ["/bin/sh", "-c", "echo run >> )" + dir + R"(/runs.txt; exit 1"]
 cooldown = "500ms"
@@ -249,5 +248,4 @@ window = "1h"
   CHECK(runs() == 2);
   CHECK(second.get_json("/api/v1/actions")["actions"][0]["status"]["failing"] == true);
   CHECK(second.stop(SIGTERM) == 0);
-  std::filesystem::remove_all(dir);
 }

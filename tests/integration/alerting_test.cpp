@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/http_fixture.h"
 
 using namespace std::chrono_literals;
@@ -212,9 +213,8 @@ TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends 
           "[integration][alerting][restart]") {
   Service db, api;
   Receiver hook;
-  const std::string state_dir =
-      (std::filesystem::temp_directory_path() / ("greenlight-kill-" + std::to_string(::getpid()))).string();
-  std::filesystem::remove_all(state_dir);
+  const greenlight::test::ScratchDir scratch("kill");
+  const std::string& state_dir = scratch.path;
   const std::string toml = model_for(db, api, hook, state_dir);
   {
     DaemonProcess first(toml, {kSecret});
@@ -238,7 +238,6 @@ TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends 
   const auto all = hook.got();
   CHECK(all.front()["alert"]["dedup_key"] == all.back()["alert"]["dedup_key"]);
   CHECK(second.stop(SIGTERM) == 0);
-  std::filesystem::remove_all(state_dir);
 }
 
 TEST_CASE("SIGKILL while a page is in flight: the restart sends it again with the same webhook-id",
@@ -252,9 +251,8 @@ TEST_CASE("SIGKILL while a page is in flight: the restart sends it again with th
     std::lock_guard lock(hook.m);
     hook.holding = true;
   }
-  const std::string state_dir =
-      (std::filesystem::temp_directory_path() / ("greenlight-inflight-" + std::to_string(::getpid()))).string();
-  std::filesystem::remove_all(state_dir);
+  const greenlight::test::ScratchDir scratch("inflight");
+  const std::string& state_dir = scratch.path;
   const std::string toml = model_for(db, api, hook, state_dir);
   {
     DaemonProcess first(toml, {kSecret});
@@ -282,7 +280,6 @@ TEST_CASE("SIGKILL while a page is in flight: the restart sends it again with th
   std::this_thread::sleep_for(1s);
   CHECK(hook.count("component/db", "firing") == 1);
   CHECK(second.stop(SIGTERM) == 0);
-  std::filesystem::remove_all(state_dir);
 }
 
 TEST_CASE("silences: created and expired through the API, with the token", "[integration][alerting][silences]") {

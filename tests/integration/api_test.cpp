@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/http_fixture.h"
 
 using namespace std::chrono_literals;
@@ -125,9 +126,8 @@ TEST_CASE("status, flows, components and graph describe the model and its states
 TEST_CASE("events: transitions and reloads in order, since a sequence number or a time, kept over a restart",
           "[integration][api][events]") {
   Service db, web;
-  const std::string state_dir =
-      (std::filesystem::temp_directory_path() / ("greenlight-events-" + std::to_string(::getpid()))).string();
-  std::filesystem::remove_all(state_dir);
+  const greenlight::test::ScratchDir scratch("events");
+  const std::string& state_dir = scratch.path;
   std::uint64_t last_seq = 0;
   {
     DaemonProcess d(shop_for(db, web, state_dir));
@@ -172,7 +172,6 @@ TEST_CASE("events: transitions and reloads in order, since a sequence number or 
   CHECK(has_event(kept, "state", "db", "red"));
   CHECK(again.get_json("/api/v1/events")["last_seq"].get<std::uint64_t>() >= last_seq);
   CHECK(again.stop(SIGTERM) == 0);
-  std::filesystem::remove_all(state_dir);
 }
 
 TEST_CASE("API errors: unknown ids are 404, unknown paths 404, wrong bodies 400, all JSON", "[integration][api]") {

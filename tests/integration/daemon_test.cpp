@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/scratch_dir.h"
 #include "tests/support/grafana.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
@@ -379,9 +380,8 @@ interval = "200ms"
 TEST_CASE("a restart keeps fresh signal states and their since", "[integration][daemon][restart]") {
   Service db, api;
   db.status = 503;
-  const std::string state_dir =
-      (std::filesystem::temp_directory_path() / ("greenlight-restart-" + std::to_string(::getpid()))).string();
-  std::filesystem::remove_all(state_dir);
+  const greenlight::test::ScratchDir scratch("restart");
+  const std::string& state_dir = scratch.path;
   std::string toml = model_for(db, api);
   toml.replace(toml.find("{DIR}/state"), 11, state_dir);
   toml.replace(toml.find("interval = \"200ms\""), 18, "interval = \"2s\"");  // slow probing: state must come from disk
@@ -405,5 +405,4 @@ TEST_CASE("a restart keeps fresh signal states and their since", "[integration][
   REQUIRE(started.size() == 1);
   CHECK(started[0]["restored"] == "2");
   CHECK(second.stop(SIGTERM) == 0);
-  std::filesystem::remove_all(state_dir);
 }

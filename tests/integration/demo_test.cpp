@@ -13,6 +13,7 @@
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/process.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace std::chrono_literals;
 using greenlight::test::Child;
@@ -22,16 +23,14 @@ using nlohmann::json;
 namespace {
 
 struct Demo {
-  std::string dir;
+  const greenlight::test::ScratchDir scratch{"demo-test"};
+  const std::string& dir = scratch.path;
   int port = 0;
-  std::unique_ptr<Child> child;
+  std::unique_ptr<Child> child;  // declared after the directory: it goes first
   std::unique_ptr<httplib::Client> http;
   std::string failures;  // the logs of attempts that did not become ready
 
   Demo() {
-    dir = (std::filesystem::temp_directory_path() / ("greenlight-demo-test-" + std::to_string(::getpid()))).string();
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
     // The simulated services sit at their shop.toml ports (9099 to 19092) plus an offset
     // that keeps them below the ephemeral range (32768 up), where the free ports of tests
     // running alongside come from; try a few offsets, giving up on one as soon as the demo
@@ -62,10 +61,6 @@ struct Demo {
         child.reset();
       }
     }
-  }
-  ~Demo() {
-    child.reset();
-    std::filesystem::remove_all(dir);
   }
   std::string log() const {
     std::ifstream in(dir + "/demo.log");

@@ -18,6 +18,7 @@
 #include "probes/process.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace greenlight;
 using namespace std::chrono_literals;
@@ -50,10 +51,10 @@ int closed_port() {
   return l.port;
 }
 
-std::string temp_dir() {
-  const auto dir = std::filesystem::temp_directory_path() / ("greenlight-probe-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
+// Removed when the test program exits.
+const std::string& temp_dir() {
+  static const greenlight::test::ScratchDir dir("probe");
+  return dir.path;
 }
 
 std::string script(const std::string& name, const std::string& body) {
