@@ -11,6 +11,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -37,7 +39,17 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 std::atomic<int> counter{0};
+
+std::mutex live_mutex;
+std::set<const std::string*> live;  // log paths of the daemons alive, guarded by live_mutex
 }  // namespace
+
+std::vector<std::string> live_daemon_logs() {
+  std::lock_guard lock(live_mutex);
+  std::vector<std::string> out;
+  for (const std::string* path : live) out.push_back(*path);
+  return out;
+}
 
 DaemonProcess::DaemonProcess(const std::string& toml, std::vector<std::pair<std::string, std::string>> files,
                              std::vector<std::string> extra_args) {
@@ -66,9 +78,15 @@ DaemonProcess::DaemonProcess(const std::string& toml, std::vector<std::pair<std:
     throw std::runtime_error("cannot start greenlight");
   }
   posix_spawn_file_actions_destroy(&actions);
+  std::lock_guard lock(live_mutex);
+  live.insert(&log_path_);
 }
 
 DaemonProcess::~DaemonProcess() {
+  {
+    std::lock_guard lock(live_mutex);
+    live.erase(&log_path_);
+  }
   if (running()) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);

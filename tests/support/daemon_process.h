@@ -18,6 +18,9 @@ namespace greenlight::test {
 // A port nothing listens on right now (bound, then released).
 int free_port();
 
+// The log files of the DaemonProcesses alive right now (for a failing test to show).
+std::vector<std::string> live_daemon_logs();
+
 class DaemonProcess {
  public:
   // In `toml`, "{PORT}" becomes the daemon's port and "{DIR}" its temporary directory.
