@@ -5,6 +5,7 @@
 
 #include "probes/http_client.h"
 #include "probes/process.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -71,7 +72,7 @@ ActionResult run_action(const model::Action& a, const nlohmann::json& trigger) {
   req.url = a.url;
   req.timeout = a.timeout;
   req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
-  req.body = trigger.dump();
+  req.body = model::json_text(trigger);
   const auto started = std::chrono::steady_clock::now();
   const probes::HttpResponse res = probes::http_request(req);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -8,6 +8,7 @@
 #include "dashboards/assets.h"
 #include "dashboards/grafana.h"
 #include "model/graph_export.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -39,7 +40,7 @@ int grafana_command(const std::string& path, std::ostream& out, std::ostream& er
     if (a.name == "greenlight.json") base = nlohmann::json::parse(a.body);
   }
   const std::string title = std::filesystem::path(path).stem().string();
-  out << dashboards::grafana_for_model(base, *r.model, title).dump(2) << '\n';
+  out << model::json_text(dashboards::grafana_for_model(base, *r.model, title), 2) << '\n';
   return kExitOk;
 }
 

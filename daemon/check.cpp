@@ -11,6 +11,7 @@
 #include "daemon/heartbeats.h"
 #include "dashboards/render.h"
 #include "probes/probe.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -123,7 +124,7 @@ int check_command(const std::string& path, const std::string& format, std::ostre
   const Model& m = *r.model;
   const HealthState st = evaluate_once(m);
   if (format == "json") {
-    out << dashboards::status_json(m, st).dump(2) << "\n";
+    out << model::json_text(dashboards::status_json(m, st), 2) << "\n";
   } else {
     print_text(m, st, out);
   }

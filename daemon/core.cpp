@@ -9,6 +9,7 @@
 #include "probes/http_engine.h"
 #include "probes/probe.h"
 #include "probes/scheduler.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -288,7 +289,7 @@ void Core::heal(const std::vector<alerting::Silence>& silences, TimePoint now) {
 
 void Core::save_actions() {
   const std::string path = model_->daemon.state_dir + "/actions.json";
-  if (const std::string err = write_file_atomically(path, healer_->to_json(*model_).dump() + "\n"); !err.empty()) {
+  if (const std::string err = write_file_atomically(path, model::json_text(healer_->to_json(*model_)) + "\n"); !err.empty()) {
     log_.error("actions_not_saved", err);
   }
 }

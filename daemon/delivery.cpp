@@ -13,6 +13,7 @@
 #include "alerting/retry.h"
 #include "daemon/files.h"
 #include "probes/http_client.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -166,11 +167,11 @@ Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification
       req.url = r.url;
       std::string id = first.id;
       if (first.group_key.empty()) {
-        body = webhook_payload(first.record, first.reason, first.id, r.name).dump();
+        body = model::json_text(webhook_payload(first.record, first.reason, first.id, r.name));
       } else {
         const nlohmann::json payload = webhook_group_payload(items, r.name, first.group_key);
         id = payload.at("id");
-        body = payload.dump();
+        body = model::json_text(payload);
       }
       for (const auto& h : r.headers) req.headers.push_back(h);
       req.headers.push_back({"webhook-id", id});
@@ -183,17 +184,17 @@ Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification
     }
     case model::ReceiverType::Alertmanager:
       req.url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
-      body = alertmanager_payload(items).dump();
+      body = model::json_text(alertmanager_payload(items));
       break;
     case model::ReceiverType::PagerDuty:  // never batched
       if (w.secret.empty()) return {400, "no routing key (routing_key_file / routing_key_env)", {}};
       req.url = r.url;
-      body = pagerduty_payload(first.record, first.reason, w.secret).dump();
+      body = model::json_text(pagerduty_payload(first.record, first.reason, w.secret));
       break;
     case model::ReceiverType::Slack:
       req.url = r.url.empty() ? w.secret : r.url;
       if (req.url.empty()) return {400, "no incoming-webhook URL (url_file / url_env)", {}};
-      body = slack_payload(items).dump();
+      body = model::json_text(slack_payload(items));
       break;
   }
   req.body = std::move(body);

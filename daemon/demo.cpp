@@ -12,6 +12,7 @@
 #include "daemon/files.h"
 #include "daemon/run.h"
 #include "dashboards/assets.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -105,7 +106,7 @@ int demo_command(const DemoOptions& options) {
   hooks.routes = [&shop](httplib::Server& s) {
     auto reply = [](httplib::Response& res, int status, const json& body) {
       res.status = status;
-      res.set_content(body.dump(2) + "\n", "application/json");
+      res.set_content(model::json_text(body, 2) + "\n", "application/json");
     };
     s.Get("/demo/faults", [&shop, reply](const httplib::Request&, httplib::Response& res) {
       reply(res, 200, shop.faults_json());

@@ -8,6 +8,7 @@
 
 #include "daemon/files.h"
 #include "model/types.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -19,7 +20,7 @@ std::string line_of(const Event& e) {
   json j = to_json(e);
   j.erase("time");
   j["at"] = model::to_epoch_ms(e.at);
-  return j.dump() + "\n";
+  return model::json_text(j) + "\n";
 }
 }  // namespace
 

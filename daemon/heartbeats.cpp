@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/files.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -37,7 +38,7 @@ std::string HeartbeatStore::save() const {
     std::lock_guard lock(mutex_);
     for (const auto& [key, at] : last_) j[key] = model::to_epoch_ms(at);
   }
-  return write_file_atomically(path_, j.dump(2) + "\n");
+  return write_file_atomically(path_, model::json_text(j, 2) + "\n");
 }
 
 }  // namespace greenlight::daemon

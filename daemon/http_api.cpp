@@ -13,6 +13,7 @@
 
 #include "dashboards/render.h"
 #include "model/graph_export.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -24,7 +25,7 @@ constexpr const char* kJson = "application/json";
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(2) + "\n", kJson);
+  res.set_content(model::json_text(body, 2) + "\n", kJson);
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/json_text.h"
 #include "model/types.h"
 
 namespace greenlight::daemon {
@@ -50,7 +51,7 @@ void Log::write(LogLevel level, std::string_view event, std::string_view message
                    {"event", event},
                    {"msg", message}};
   for (const auto& [k, v] : fields) j[k] = v;
-  logger_->log(lvl, "{}", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  logger_->log(lvl, "{}", model::json_text(j));
 }
 
 }  // namespace greenlight::daemon

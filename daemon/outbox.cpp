@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "daemon/files.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -71,13 +72,13 @@ std::string Outbox::write_lines(const std::string& lines) {
 std::string Outbox::append(const std::vector<Notification>& ns) {
   if (ns.empty()) return {};
   std::string lines;
-  for (const Notification& n : ns) lines += to_json(n).dump() + "\n";
+  for (const Notification& n : ns) lines += model::json_text(to_json(n)) + "\n";
   std::lock_guard lock(mutex_);
   return write_lines(lines);
 }
 
 std::string Outbox::done(const std::string& id, const std::string& outcome) {
-  const std::string line = json{{"op", "done"}, {"id", id}, {"outcome", outcome}}.dump() + "\n";
+  const std::string line = model::json_text(json{{"op", "done"}, {"id", id}, {"outcome", outcome}}) + "\n";
   std::lock_guard lock(mutex_);
   return write_lines(line);
 }
@@ -115,7 +116,7 @@ Outbox::Replay Outbox::replay() {
   std::string compact;
   for (auto& [id, n] : enqueued) {
     if (is_done.count(id)) continue;
-    compact += to_json(n).dump() + "\n";
+    compact += model::json_text(to_json(n)) + "\n";
     r.pending.push_back(std::move(n));
   }
   for (auto& [alert, receivers] : told) {
@@ -123,7 +124,7 @@ Outbox::Replay Outbox::replay() {
       r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at, n.group_key});
       // Keep the firing line (marked done if it was) so that the next replay still knows.
       if (is_done.count(n.id)) {
-        compact += to_json(n).dump() + "\n" + json{{"op", "done"}, {"id", n.id}, {"outcome", "delivered"}}.dump() + "\n";
+        compact += model::json_text(to_json(n)) + "\n" + model::json_text(json{{"op", "done"}, {"id", n.id}, {"outcome", "delivered"}}) + "\n";
       }
     }
   }

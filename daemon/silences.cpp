@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/files.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -99,7 +100,7 @@ void SilenceStore::save_locked() const {
                     {"author", s.author},
                     {"comment", s.comment}});
   }
-  write_file_atomically(path_, json{{"next_id", next_id_}, {"silences", list}}.dump(2) + "\n");
+  write_file_atomically(path_, model::json_text(json{{"next_id", next_id_}, {"silences", list}}, 2) + "\n");
 }
 
 }  // namespace greenlight::daemon

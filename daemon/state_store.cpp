@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/files.h"
+#include "model/json_text.h"
 
 namespace greenlight::daemon {
 
@@ -101,7 +102,7 @@ std::size_t restore_from_json(const json& saved, const Model& m, HealthState& st
 }
 
 std::string save_state(const std::string& state_dir, const Model& m, const HealthState& st, TimePoint now) {
-  return write_file_atomically(state_dir + "/state.json", state_to_json(m, st, now).dump() + "\n");
+  return write_file_atomically(state_dir + "/state.json", model::json_text(state_to_json(m, st, now)) + "\n");
 }
 
 std::size_t restore_state(const std::string& state_dir, const Model& m, HealthState& st, TimePoint now) {

@@ -1,4 +1,5 @@
 #include "model/graph_export.h"
+#include "model/json_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -197,7 +198,7 @@ std::string export_graph(const Model& m, const HealthState* st, GraphFormat form
   switch (format) {
     case GraphFormat::Dot: return to_dot(m, st);
     case GraphFormat::Mermaid: return to_mermaid(m, st);
-    case GraphFormat::Json: return graph_json(m, st).dump(2) + "\n";
+    case GraphFormat::Json: return model::json_text(graph_json(m, st), 2) + "\n";
   }
   return {};
 }

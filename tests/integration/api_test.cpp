@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/scratch_dir.h"
@@ -195,7 +196,54 @@ TEST_CASE("API errors: unknown ids are 404, unknown paths 404, wrong bodies 400,
   CHECK(r->status == 400);  // no author
   r = c.Delete("/api/v1/silences/nope");
   CHECK(r->status == 404);
+  // Bytes that are not UTF-8, from the network: echoed as U+FFFD, never a 500 or a crash.
+  for (const char* path : {"/api/v1/components/%FF", "/api/v1/flows/%C3", "/api/v1/components/db%E9"}) {
+    INFO(path);
+    r = c.Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 404);
+    CHECK(json::parse(r->body)["error"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+  }
+  r = c.Delete("/api/v1/silences/%FF");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  r = c.Post("/api/v1/silences", "{\"match\": {\"component\": \"db\"}, \"duration\": \"1h\", \"author\": \"\xE9\"}",
+             "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(json::parse(r->body)["error"].is_string());
+  CHECK(d.get("/healthz")->status == 200);
   // Alerts: listed (none configured to fire here), an object with a list.
   CHECK(d.get_json("/api/v1/alerts")["alerts"].is_array());
   CHECK(d.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a plugin whose output is not UTF-8 is shown with U+FFFD, persisted, and the daemon runs on",
+          "[integration][api]") {
+  // A Nagios plugin in a Latin-1 locale: "Température" with a single byte 0xE9.
+  DaemonProcess d(R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+[components.sensor]
+  [[components.sensor.signals]]
+  id = "temp"
+  probe = "exec"
+  command = ["/bin/sh", "{DIR}/check_temp.sh"]
+[flows.cooling]
+steps = ["sensor"]
+)",
+                  {{"check_temp.sh", "printf 'CRITICAL - Temp\\351rature 99 C|temp=99\\n'\nexit 2\n"}});
+  REQUIRE(d.wait_ready());
+  REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("sensor") == "red"; }, 10s));
+  const json sensor = d.get_json("/api/v1/components/sensor");
+  CHECK(sensor["reason"].get<std::string>().find("Temp\xEF\xBF\xBDrature 99 C") != std::string::npos);
+  CHECK(d.get_json("/api/v1/status")["overall"] == "red");
+  CHECK(d.get_json("/api/v1/events?since=0")["events"].size() >= 2);
+  CHECK(d.get("/metrics")->status == 200);
+  CHECK(d.stop(SIGTERM) == 0);
+  // What it wrote is JSON that reads back.
+  std::ifstream state(d.dir() + "/state/state.json");
+  CHECK_FALSE(json::parse(state, nullptr, false).is_discarded());
 }
