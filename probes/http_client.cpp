@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdint>
 
 namespace greenlight::probes {
 
@@ -59,15 +60,29 @@ HttpResponse http_request(const HttpRequest& req) {
   if (!req.body.empty() && !r.has_header("Content-Type")) r.set_header("Content-Type", "application/json");
 
   const auto start = std::chrono::steady_clock::now();
+  // The body is collected here rather than by cpp-httplib, whose timeouts are per read:
+  // a cap on its size and one deadline for all of it.
+  std::string body;
+  bool too_large = false;
+  r.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+    if (body.size() + n > kMaxResponseBody) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return std::chrono::steady_clock::now() - start <= req.timeout;
+  };
   httplib::Result res = cli.send(r);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!res) {
-    out.error = describe(res.error(), req.timeout);
+    out.error = too_large                               ? kResponseTooLarge
+                : res.error() == httplib::Error::Canceled ? describe(httplib::Error::Read, req.timeout)
+                                                          : describe(res.error(), req.timeout);
     return out;
   }
   out.status = res->status;
   out.retry_after = res->get_header_value("Retry-After");
-  out.body = std::move(res->body);
+  out.body = std::move(body);
   return out;
 }
 

@@ -91,9 +91,14 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.prepare_payload();
     http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code e, std::size_t) {
       if (e) return self->finish("sending the request failed (" + e.message() + ")");
-      self->parser_.body_limit(4 * 1024 * 1024);
-      http::async_read(self->stream_, self->buffer_, self->parser_,
-                       [self](beast::error_code e2, std::size_t) { self->on_read(e2); });
+      self->parser_.body_limit(kMaxResponseBody);
+      // The header on its own first: Beast 1.74 skips the body limit when the header and
+      // the start of the body arrive in one read of an eager parse (which async_read is).
+      http::async_read_header(self->stream_, self->buffer_, self->parser_, [self](beast::error_code e2, std::size_t) {
+        if (e2) return self->on_read(e2);
+        http::async_read(self->stream_, self->buffer_, self->parser_,
+                         [self](beast::error_code e3, std::size_t) { self->on_read(e3); });
+      });
     });
   }
 
@@ -102,6 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec == beast::error::timeout) {
         return finish("no complete response within " + model::format_duration(req_.timeout));
       }
+      if (ec == http::error::body_limit) return finish(kResponseTooLarge);
       return finish("reading the response failed (" + ec.message() + ")");
     }
     HttpResponse r;

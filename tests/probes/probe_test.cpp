@@ -75,6 +75,31 @@ void install_routes(HttpFixture& f) {
     std::this_thread::sleep_for(1500ms);
     res.set_content("late", "text/plain");
   });
+  // 40 bytes, one every 50 ms: each read is quick, the whole body is not.
+  f.server.Get("/drip", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [](std::size_t offset, httplib::DataSink& sink) {
+      if (offset >= 40) {
+        sink.done();
+        return true;
+      }
+      std::this_thread::sleep_for(50ms);
+      return sink.write("x", 1);
+    });
+  });
+  f.server.Get("/huge", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(probes::kMaxResponseBody + 1, 'x'), "text/plain");
+  });
+  // Without a length: 64 KiB chunks until past the cap.
+  f.server.Get("/huge-chunked", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [](std::size_t offset, httplib::DataSink& sink) {
+      if (offset > probes::kMaxResponseBody) {
+        sink.done();
+        return true;
+      }
+      const std::string chunk(64 * 1024, 'x');
+      return sink.write(chunk.data(), chunk.size());
+    });
+  });
   f.server.Post("/order", [](const httplib::Request& req, httplib::Response& res) {
     res.status = req.get_header_value("X-Token") == "t" && req.body == "{}" ? 201 : 403;
     res.set_content(R"({"status": "accepted"})", "application/json");
@@ -326,7 +351,11 @@ TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking cl
   regex.url = f.url("/health");
   regex.expect_body = "\"status\":\\s*\"down\"";
   by_name.url = "http://localhost:" + std::to_string(f.port()) + "/health";  // through the resolver
-  const auto o = run_all({ok, broken, slow, post, refused, regex, by_name}, 500ms);
+  model::HttpSpec drip, huge, huge_chunked;
+  drip.url = f.url("/drip");
+  huge.url = f.url("/huge");
+  huge_chunked.url = f.url("/huge-chunked");
+  const auto o = run_all({ok, broken, slow, post, refused, regex, by_name, drip, huge, huge_chunked}, 500ms);
   CHECK(o[0].ok);
   CHECK(o[0].value.has_value());
   CHECK(o[0].message.rfind("HTTP 200 in ", 0) == 0);
@@ -340,4 +369,32 @@ TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking cl
   CHECK_FALSE(o[5].ok);
   CHECK(o[5].message.find("body does not match") != std::string::npos);
   CHECK(o[6].ok);
+  CHECK_FALSE(o[7].ok);
+  CHECK(o[7].message.find("no complete response within 500ms") != std::string::npos);
+  for (std::size_t i : {8, 9}) {
+    INFO(o[i].message);
+    CHECK_FALSE(o[i].ok);
+    CHECK(o[i].message.find("response larger than 4 MiB") != std::string::npos);
+  }
+}
+
+TEST_CASE("the blocking client gives a dripped body one deadline and caps a body's size", "[probes][http]") {
+  HttpFixture f;
+  install_routes(f);
+  probes::HttpRequest req;
+  req.timeout = 500ms;
+  req.url = f.url("/drip");
+  probes::HttpResponse r = probes::http_request(req);
+  CHECK(r.status == 0);
+  CHECK(r.error == "no complete response within 500ms");
+  for (const char* path : {"/huge", "/huge-chunked"}) {
+    req.url = f.url(path);
+    r = probes::http_request(req);
+    CHECK(r.status == 0);
+    CHECK(r.error == "response larger than 4 MiB");
+  }
+  req.url = f.url("/health");  // and a normal answer still has its body
+  r = probes::http_request(req);
+  CHECK(r.status == 200);
+  CHECK(r.body == "{\"status\": \"ok\"}");
 }
