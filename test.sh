@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds, and runs every test through ctest: the unit and
-# integration tests, then the unit tests again under AddressSanitizer + UBSan.
+# Installs what the tests need, builds, and runs every test through ctest: the unit,
+# adapter and integration tests, then all of them again under AddressSanitizer + UBSan
+# (there the integration tests start a sanitized greenlight, so a memory error or a leak in
+# the daemon fails them).
 set -euo pipefail
 cd "$(dirname "$0")"
 source .ci/packages.sh
@@ -17,11 +19,11 @@ echo "==> ctest: unit and integration tests"
 status=0
 ctest --test-dir build --output-on-failure -j "$jobs" 2>&1 | tee "$logs/main.log" || status=1
 
-echo "==> building the unit tests with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/"
+echo "==> building greenlight and every test with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGREENLIGHT_SANITIZE=ON \
-  -DGREENLIGHT_UNIT_TESTS_ONLY=ON -DBUILD_TESTING=ON >/dev/null
+  -DGREENLIGHT_UNIT_TESTS_ONLY=OFF -DBUILD_TESTING=ON >/dev/null
 cmake --build build-asan -j "$jobs"
-echo "==> ctest: unit tests under sanitizers"
+echo "==> ctest: every test under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" 2>&1 | tee "$logs/asan.log" || status=1
 

@@ -159,7 +159,7 @@ max_attempts = 1
     std::string cmdline;
     std::getline(std::ifstream(entry.path() / "cmdline"), cmdline, '\n');
     INFO("pid " << name << ": " << cmdline);
-    CHECK(cmdline != std::string("sleep\0317\0", 10));
+    CHECK(cmdline != std::string("sleep\0" "317\0", 10));  // split: "\0317" would be octal
     std::string stat;
     std::getline(std::ifstream(entry.path() / "stat"), stat);
     const auto close = stat.rfind(')');
