@@ -351,11 +351,7 @@ TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking cl
   regex.url = f.url("/health");
   regex.expect_body = "\"status\":\\s*\"down\"";
   by_name.url = "http://localhost:" + std::to_string(f.port()) + "/health";  // through the resolver
-  model::HttpSpec drip, huge, huge_chunked;
-  drip.url = f.url("/drip");
-  huge.url = f.url("/huge");
-  huge_chunked.url = f.url("/huge-chunked");
-  const auto o = run_all({ok, broken, slow, post, refused, regex, by_name, drip, huge, huge_chunked}, 500ms);
+  const auto o = run_all({ok, broken, slow, post, refused, regex, by_name}, 500ms);
   CHECK(o[0].ok);
   CHECK(o[0].value.has_value());
   CHECK(o[0].message.rfind("HTTP 200 in ", 0) == 0);
@@ -369,12 +365,18 @@ TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking cl
   CHECK_FALSE(o[5].ok);
   CHECK(o[5].message.find("body does not match") != std::string::npos);
   CHECK(o[6].ok);
-  CHECK_FALSE(o[7].ok);
-  CHECK(o[7].message.find("no complete response within 500ms") != std::string::npos);
-  for (std::size_t i : {8, 9}) {
-    INFO(o[i].message);
-    CHECK_FALSE(o[i].ok);
-    CHECK(o[i].message.find("response larger than 4 MiB") != std::string::npos);
+  // A second round, so that the test server's small accept backlog is not what fails.
+  model::HttpSpec drip, huge, huge_chunked;
+  drip.url = f.url("/drip");
+  huge.url = f.url("/huge");
+  huge_chunked.url = f.url("/huge-chunked");
+  const auto big = run_all({drip, huge, huge_chunked}, 500ms);
+  CHECK_FALSE(big[0].ok);
+  CHECK(big[0].message.find("no complete response within 500ms") != std::string::npos);
+  for (std::size_t i : {1, 2}) {
+    INFO(big[i].message);
+    CHECK_FALSE(big[i].ok);
+    CHECK(big[i].message.find("response larger than 4 MiB") != std::string::npos);
   }
 }
 
