@@ -42,18 +42,33 @@ std::vector<std::string> sent(const std::vector<Notification>& ns, const std::st
   std::sort(out.begin(), out.end());
   return out;
 }
+
+// examples/shop.toml with its [[alerting.routes]] replaced by `routes`.
+std::string shop_with_routes(const std::string& routes) {
+  const std::string toml = read_source_file("examples/shop.toml");
+  return toml.substr(0, toml.find("[[alerting.routes]]")) + routes;
+}
+
+// A world over a shop model, with an alert book and a dispatcher; pass() is one alert pass
+// at the world's time: the book's update, dispatched.
+struct Alerting {
+  explicit Alerting(const std::string& toml) : w(require_model(HM_HERE, toml, "examples/shop.toml")), book(w.model()) {}
+  std::vector<Notification> pass() {
+    return d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  }
+  World w;
+  AlertBook book;
+  Dispatcher d;
+};
 }  // namespace
 
 TEST_CASE("a transition goes to its routes' receivers; the resolve to everyone told", "[alerting][dispatch]") {
-  std::string toml = read_source_file("examples/shop.toml");
-  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + kAlerting;
-  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+  Alerting a(shop_with_routes(kAlerting));
+  auto& [w, book, d] = a;
   w.all_green();
-  AlertBook book(w.model());
-  Dispatcher d;
   book.update(w.model(), w.state(), {}, w.now());
   w.settle("database", "tcp", Health::Red);
-  auto ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  auto ns = a.pass();
   // oncall's group_wait (10 s) holds its notification; the others go now.
   CHECK(sent(ns, "component/database") == std::vector<std::string>{"am firing", "pager firing"});
   CHECK(d.release(w.now() + 9s).empty());
@@ -67,7 +82,7 @@ TEST_CASE("a transition goes to its routes' receivers; the resolve to everyone t
   CHECK(again == std::vector<std::string>{"am firing", "oncall firing"});
   // Resolved: to every receiver told, once.
   w.settle("database", "tcp", Health::Green);
-  ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  ns = a.pass();
   CHECK(sent(ns, "component/database") == std::vector<std::string>{"am resolved", "oncall resolved", "pager resolved"});
   CHECK(d.told().count("component/database") == 0);
   CHECK(d.repeats(w.model(), w.state(), book, w.now() + 5h).empty());
@@ -79,23 +94,22 @@ TEST_CASE("a transition goes to its routes' receivers; the resolve to everyone t
 
 TEST_CASE("after a restart, a restored firing alert neither pages again nor loses its resolve",
           "[alerting][dispatch][restart]") {
-  World w(require_model(HM_HERE, read_source_file("examples/shop.toml"), "examples/shop.toml"));
-  AlertBook book(w.model());  // a fresh process: every state unknown
-  Dispatcher d;
+  Alerting a(read_source_file("examples/shop.toml"));  // a fresh process: every state unknown
+  auto& [w, book, d] = a;
   const TimePoint started = w.now() - 5min;  // the incident began before the restart
   book.restore_told("component/database", Severity::Critical, started);
   d.restore_told("component/database", "oncall", started);
   // Unknown while nothing was probed yet: held, no resolve.
-  auto ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  auto ns = a.pass();
   CHECK(sent(ns, "component/database").empty());
   // Probed: still red. Nothing new to tell.
   w.all_green();
   w.settle("database", "tcp", Health::Red);
-  ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  ns = a.pass();
   CHECK(sent(ns, "component/database").empty());
   // Fixed: the resolve goes out, with the incident's original start in its dedup key.
   w.settle("database", "tcp", Health::Green);
-  ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  ns = a.pass();
   REQUIRE(sent(ns, "component/database") == std::vector<std::string>{"oncall resolved"});
   for (const auto& n : ns) {
     if (n.alert_id == "component/database") {
@@ -137,25 +151,21 @@ TEST_CASE("backoff doubles with jitter, is capped, and honours Retry-After", "[a
 
 TEST_CASE("a route with group_by batches a group: group_wait for a new group, group_interval after",
           "[alerting][dispatch][group]") {
-  std::string toml = read_source_file("examples/shop.toml");
-  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + R"(
+  Alerting a(shop_with_routes(R"(
 [[alerting.routes]]
 receiver = "oncall"
 group_by = ["owner"]
 group_wait = "10s"
 group_interval = "1m"
-)";
-  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+)"));
+  auto& [w, book, d] = a;
   w.all_green();
-  AlertBook book(w.model());
-  Dispatcher d;
-  auto pass = [&] { return d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now()); };
-  pass();
+  a.pass();
   const TimePoint t0 = w.now();
   // The database outage: every flow alert (flows have no owner) lands in one group whose
   // first batch goes after group_wait; the database's own alert (team-data) in another.
   w.settle("database", "tcp", Health::Red);
-  CHECK(pass().empty());  // all held for their groups
+  CHECK(a.pass().empty());  // all held for their groups
   CHECK(d.release(t0 + 9s).empty());
   auto ns = d.release(t0 + 10s);
   std::set<std::string> flows;
@@ -173,7 +183,7 @@ group_interval = "1m"
   CHECK_FALSE(flows.count("flow/checkout"));  // alert_after 30s: still pending
   // Checkout fires 30 s later, after the group's first batch went: the next interval.
   w.advance(30s);
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   CHECK(d.release(t0 + 10s + 1min - 1s).empty());
   ns = d.release(t0 + 10s + 1min);
   REQUIRE(sent(ns, "flow/checkout") == std::vector<std::string>{"oncall firing"});
@@ -181,7 +191,7 @@ group_interval = "1m"
   // whole intervals after its last batch.
   w.advance(2min);
   w.settle("database", "tcp", Health::Green);
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   CHECK(d.release(t0 + 10s + 3min - 1s).empty());
   ns = d.release(t0 + 10s + 3min);
   REQUIRE_FALSE(ns.empty());
@@ -194,32 +204,28 @@ group_interval = "1m"
   // one, which waits group_wait again.
   w.advance(10min);
   w.settle("database", "tcp", Health::Red);
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   CHECK_FALSE(d.release(w.now() + 10s).empty());
 }
 
 TEST_CASE("while held, an alert's changes fold into one notification of its state at send time",
           "[alerting][dispatch][group]") {
-  std::string toml = read_source_file("examples/shop.toml");
-  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + R"(
+  Alerting a(shop_with_routes(R"(
 [[alerting.routes]]
 receiver = "oncall"
 group_by = ["owner"]
 group_wait = "10s"
-)";
-  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+)"));
+  auto& [w, book, d] = a;
   w.all_green();
-  AlertBook book(w.model());
-  Dispatcher d;
-  auto pass = [&] { return d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now()); };
-  pass();
+  a.pass();
   const TimePoint t0 = w.now();
   // Browse turns yellow (warning), then red (critical) within group_wait: one firing, critical.
   w.settle("recommendations", "health", Health::Red);  // degrading for browse: yellow
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   w.advance(3s);
   w.settle("database", "tcp", Health::Red);
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   auto ns = d.release(t0 + 10s);
   std::vector<std::string> browse;
   for (const auto& n : ns) {
@@ -229,29 +235,26 @@ group_wait = "10s"
   // A firing resolved before it was sent is never sent, and no resolve follows.
   w.settle("recommendations", "health", Health::Green);
   w.settle("database", "tcp", Health::Green);
-  pass();
+  a.pass();
   d.release(w.now() + 2h);  // the browse resolve and others go
   w.advance(1h);            // a quiet group: the next outage is a new group
   w.settle("payments", "health", Health::Red);
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   w.advance(2s);
   w.settle("payments", "health", Health::Green);
-  CHECK(pass().empty());
+  CHECK(a.pass().empty());
   CHECK(d.held() == 0);
   CHECK(d.release(w.now() + 1h).empty());
   CHECK(d.told().count("component/payments") == 0);
 }
 
 TEST_CASE("a route without group_by sends each alert alone", "[alerting][dispatch][group]") {
-  std::string toml = read_source_file("examples/shop.toml");
-  toml = toml.substr(0, toml.find("[[alerting.routes]]")) + "[[alerting.routes]]\nreceiver = \"oncall\"\n";
-  World w(require_model(HM_HERE, toml, "examples/shop.toml"));
+  Alerting a(shop_with_routes("[[alerting.routes]]\nreceiver = \"oncall\"\n"));
+  auto& [w, book, d] = a;
   w.all_green();
-  AlertBook book(w.model());
-  Dispatcher d;
   book.update(w.model(), w.state(), {}, w.now());
   w.settle("database", "tcp", Health::Red);
-  const auto ns = d.dispatch(w.model(), w.state(), book, book.update(w.model(), w.state(), {}, w.now()), w.now());
+  const auto ns = a.pass();
   REQUIRE_FALSE(ns.empty());
   for (const auto& n : ns) {
     CHECK(n.group_key.empty());
