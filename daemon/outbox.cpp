@@ -22,6 +22,12 @@ NotifyReason reason_of(const std::string& s) {
   if (s == "severity_change") return NotifyReason::SeverityChange;
   return NotifyReason::Firing;
 }
+
+// The journal's lines: a notification enqueued, and its outcome.
+std::string enqueue_line(const Notification& n) { return model::json_text(to_json(n)) + "\n"; }
+std::string done_line(const std::string& id, const std::string& outcome) {
+  return model::json_text(json{{"op", "done"}, {"id", id}, {"outcome", outcome}}) + "\n";
+}
 }  // namespace
 
 json to_json(const Notification& n) {
@@ -72,13 +78,13 @@ std::string Outbox::write_lines(const std::string& lines) {
 std::string Outbox::append(const std::vector<Notification>& ns) {
   if (ns.empty()) return {};
   std::string lines;
-  for (const Notification& n : ns) lines += model::json_text(to_json(n)) + "\n";
+  for (const Notification& n : ns) lines += enqueue_line(n);
   std::lock_guard lock(mutex_);
   return write_lines(lines);
 }
 
 std::string Outbox::done(const std::string& id, const std::string& outcome) {
-  const std::string line = model::json_text(json{{"op", "done"}, {"id", id}, {"outcome", outcome}}) + "\n";
+  const std::string line = done_line(id, outcome);
   std::lock_guard lock(mutex_);
   return write_lines(line);
 }
@@ -116,7 +122,7 @@ Outbox::Replay Outbox::replay() {
   std::string compact;
   for (auto& [id, n] : enqueued) {
     if (is_done.count(id)) continue;
-    compact += model::json_text(to_json(n)) + "\n";
+    compact += enqueue_line(n);
     r.pending.push_back(std::move(n));
   }
   for (auto& [alert, receivers] : told) {
@@ -124,7 +130,7 @@ Outbox::Replay Outbox::replay() {
       r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at, n.group_key});
       // Keep the firing line (marked done if it was) so that the next replay still knows.
       if (is_done.count(n.id)) {
-        compact += model::json_text(to_json(n)) + "\n" + model::json_text(json{{"op", "done"}, {"id", n.id}, {"outcome", "delivered"}}) + "\n";
+        compact += enqueue_line(n) + done_line(n.id, "delivered");
       }
     }
   }
