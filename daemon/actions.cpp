@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <thread>
 
+#include "model/json_text.h"
 #include "probes/http_client.h"
 #include "probes/process.h"
-#include "model/json_text.h"
 
 namespace greenlight::daemon {
 

@@ -10,8 +10,8 @@
 #include "daemon/config_file.h"
 #include "daemon/heartbeats.h"
 #include "dashboards/render.h"
-#include "probes/probe.h"
 #include "model/json_text.h"
+#include "probes/probe.h"
 
 namespace greenlight::daemon {
 

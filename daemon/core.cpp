@@ -6,10 +6,10 @@
 #include "daemon/files.h"
 #include "daemon/state_store.h"
 #include "model/carry_over.h"
+#include "model/json_text.h"
 #include "probes/http_engine.h"
 #include "probes/probe.h"
 #include "probes/scheduler.h"
-#include "model/json_text.h"
 
 namespace greenlight::daemon {
 

@@ -12,8 +12,8 @@
 #include "alerting/content.h"
 #include "alerting/retry.h"
 #include "daemon/files.h"
-#include "probes/http_client.h"
 #include "model/json_text.h"
+#include "probes/http_client.h"
 
 namespace greenlight::daemon {
 

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "daemon/files.h"
-#include "model/types.h"
 #include "model/json_text.h"
+#include "model/types.h"
 
 namespace greenlight::daemon {
 

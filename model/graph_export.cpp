@@ -1,7 +1,8 @@
 #include "model/graph_export.h"
-#include "model/json_text.h"
 
 #include <nlohmann/json.hpp>
+
+#include "model/json_text.h"
 
 namespace greenlight::model {
 
