@@ -4,8 +4,8 @@
 #include <thread>
 
 #include "model/json_text.h"
-#include "probes/http_client.h"
-#include "probes/process.h"
+#include "net/http_client.h"
+#include "net/process.h"
 
 namespace greenlight::daemon {
 
@@ -44,7 +44,7 @@ ActionResult run_action(const model::Action& a, const nlohmann::json& trigger) {
   ActionResult r;
   r.action = a.name;
   if (!a.run.empty()) {
-    const probes::CommandResult c = probes::run_command(a.run, a.timeout, ActionRunner::kMaxOutput);
+    const net::CommandResult c = net::run_command(a.run, a.timeout, ActionRunner::kMaxOutput);
     r.seconds = c.seconds;
     r.output = c.out + (c.err.empty() ? "" : (c.out.empty() ? "" : "\n") + c.err);
     if (c.truncated) r.output += "\n[output truncated]";
@@ -67,14 +67,14 @@ ActionResult run_action(const model::Action& a, const nlohmann::json& trigger) {
     }
     return r;
   }
-  probes::HttpRequest req;
+  net::HttpRequest req;
   req.method = "POST";
   req.url = a.url;
   req.timeout = a.timeout;
   req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
   req.body = model::json_text(trigger);
   const auto started = std::chrono::steady_clock::now();
-  const probes::HttpResponse res = probes::http_request(req);
+  const net::HttpResponse res = net::http_request(req);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   r.output = res.body.substr(0, ActionRunner::kMaxOutput);
   if (res.status == 0) {

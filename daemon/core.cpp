@@ -106,7 +106,7 @@ void Core::start_probe(SignalIndex s, std::chrono::steady_clock::time_point slot
   if (const auto* http = std::get_if<HttpSpec>(&sig.spec); http && probes::HttpEngine::handles(http->url)) {
     metrics_.schedule_lag(std::chrono::duration<double>(clock_.now_steady() - slot).count());
     http_batch_.emplace_back(probes::http_request_for(*http, sig.timeout),
-                             [this, model = model_, generation = generation_, s](probes::HttpResponse res) {
+                             [this, model = model_, generation = generation_, s](net::HttpResponse res) {
                                const auto& spec = std::get<HttpSpec>(model->signals[s].spec);
                                ProbeOutcome outcome = probes::http_outcome(spec, res);
                                metrics_.probe_run(ProbeKind::Http, outcome.ok, res.seconds);
@@ -344,7 +344,7 @@ void Core::alert_pass(TimePoint now) {
 }
 
 void Core::publish() {
-  auto snap = std::make_shared<Snapshot>();
+  auto snap = std::make_shared<engine::Snapshot>();
   snap->model = model_;
   snap->state = state_;
   snap->evaluated_at = clock_.now_system();

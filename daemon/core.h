@@ -26,11 +26,11 @@
 #include "daemon/log.h"
 #include "daemon/metrics.h"
 #include "daemon/probe_pool.h"
-#include "daemon/snapshot.h"
+#include "engine/snapshot.h"
 #include "model/clock.h"
 #include "model/evaluate.h"
 
-#include "probes/http_client.h"
+#include "net/http_client.h"
 
 namespace greenlight::probes {
 class HttpEngine;
@@ -55,7 +55,7 @@ class Core {
   // The core loop; returns when `stop` is requested.
   void run(std::stop_token stop);
 
-  std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }
+  std::shared_ptr<const engine::Snapshot> snapshot() const { return snapshot_.load(); }
 
   // Re-reads the config file and swaps the model if it is valid; the old one keeps
   // running otherwise. The future is ready once the core has decided.
@@ -116,14 +116,14 @@ class Core {
   std::size_t restored_ = 0;               // signal states restored from state_dir at start
   std::size_t in_flight_ = 0;
   // HTTP probes started in this pass, handed to the engine together at its end.
-  std::vector<std::pair<probes::HttpRequest, std::function<void(probes::HttpResponse)>>> http_batch_;              // core thread only: probes started, results not applied
+  std::vector<std::pair<net::HttpRequest, std::function<void(net::HttpResponse)>>> http_batch_;              // core thread only: probes started, results not applied
   std::chrono::steady_clock::time_point last_publish_{};
 
   std::mutex mutex_;
   std::condition_variable_any wake_;
   Inbox inbox_;  // guarded by mutex_
 
-  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::atomic<std::shared_ptr<const engine::Snapshot>> snapshot_;
   struct SchedulerBox;
   std::unique_ptr<SchedulerBox> scheduler_;  // core thread only
 };

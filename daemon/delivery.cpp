@@ -13,7 +13,7 @@
 #include "alerting/retry.h"
 #include "daemon/files.h"
 #include "model/json_text.h"
-#include "probes/http_client.h"
+#include "net/http_client.h"
 
 namespace greenlight::daemon {
 
@@ -155,7 +155,7 @@ void Delivery::submit(const std::vector<Notification>& ns) {
 Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification>& batch) {
   const model::Receiver& r = w.receiver;
   const Notification& first = batch.front();
-  probes::HttpRequest req;
+  net::HttpRequest req;
   req.method = "POST";
   req.timeout = r.timeout;
   req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
@@ -198,7 +198,7 @@ Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification
       break;
   }
   req.body = std::move(body);
-  const probes::HttpResponse res = probes::http_request(req);
+  const net::HttpResponse res = net::http_request(req);
   Attempt a{res.status, res.error, res.retry_after};
   if (res.status != 0 && (res.status < 200 || res.status >= 300)) {
     a.error = "HTTP " + std::to_string(res.status) + (res.body.empty() ? "" : ": " + res.body.substr(0, 200));

@@ -136,7 +136,7 @@ void Metrics::reload(bool ok, TimePoint at) {
   if (ok) reload_timestamp_->Set(static_cast<double>(at.time_since_epoch().count()) / 1000.0);
 }
 
-std::string Metrics::render(const Snapshot* snap) const {
+std::string Metrics::render(const engine::Snapshot* snap) const {
   std::vector<prometheus::MetricFamily> families = registry_->Collect();
   if (snap != nullptr && snap->model) {
     const Model& m = *snap->model;

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "daemon/snapshot.h"
+#include "engine/snapshot.h"
 
 namespace prometheus {
 class Registry;
@@ -44,7 +44,7 @@ class Metrics {
   void notification_dequeued();
 
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
-  std::string render(const Snapshot* snap) const;
+  std::string render(const engine::Snapshot* snap) const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

@@ -18,7 +18,7 @@
 #include "daemon/http_api.h"
 #include "daemon/probe_pool.h"
 #include "probes/http_engine.h"
-#include "probes/process.h"
+#include "net/process.h"
 
 namespace greenlight::daemon {
 
@@ -35,7 +35,7 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  probes::become_subreaper();
+  net::become_subreaper();
   // glibc gives each thread that allocates its own arena (up to 8 per core); with a probe
   // pool, an event loop and an HTTP server that is tens of MiB of mostly idle heap. Two
   // arenas are plenty: the hot paths allocate little.

@@ -3,9 +3,12 @@
 
 #include "probes/nagios.h"
 #include "probes/probe.h"
-#include "probes/process.h"
+#include "net/process.h"
 
 namespace greenlight::probes {
+
+using net::CommandResult;
+using net::run_command;
 
 // The Nagios plugin API: exit code -> state, the first line -> message, the first
 // performance value -> the signal's value.

@@ -16,6 +16,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+using net::kMaxResponseBody;
+using net::kResponseTooLarge;
 
 namespace {
 

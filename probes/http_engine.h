@@ -13,9 +13,12 @@
 #include <utility>
 #include <vector>
 
-#include "probes/http_client.h"
+#include "net/http_client.h"
 
 namespace greenlight::probes {
+
+using net::HttpRequest;
+using net::HttpResponse;
 
 class HttpEngine {
  public:

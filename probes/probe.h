@@ -10,6 +10,11 @@
 #include "model/evaluate.h"
 #include "model/model.h"
 
+namespace greenlight::net {
+struct HttpRequest;
+struct HttpResponse;
+}  // namespace greenlight::net
+
 namespace greenlight::probes {
 
 struct ProbeContext {
@@ -29,10 +34,8 @@ ProbeRun run_probe(const model::Signal& signal, const ProbeContext& ctx) noexcep
 model::ProbeOutcome probe_http(const model::HttpSpec& spec, model::Duration timeout);
 // The two halves of probe_http, for callers that send the request themselves (the
 // daemon's event loop): the request for a signal, and the outcome of its response.
-struct HttpRequest;
-struct HttpResponse;
-HttpRequest http_request_for(const model::HttpSpec& spec, model::Duration timeout);
-model::ProbeOutcome http_outcome(const model::HttpSpec& spec, const HttpResponse& res);
+net::HttpRequest http_request_for(const model::HttpSpec& spec, model::Duration timeout);
+model::ProbeOutcome http_outcome(const model::HttpSpec& spec, const net::HttpResponse& res);
 model::ProbeOutcome probe_tcp(const model::TcpSpec& spec, model::Duration timeout);
 model::ProbeOutcome probe_exec(const model::ExecSpec& spec, model::Duration timeout);
 model::ProbeOutcome probe_tls(const model::TlsSpec& spec, model::Duration timeout, model::TimePoint now);

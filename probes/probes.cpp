@@ -15,11 +15,15 @@
 #include <regex>
 
 #include "probes/exposition.h"
-#include "probes/http_client.h"
+#include "net/http_client.h"
 #include "probes/network.h"
 #include "probes/probe.h"
 
 namespace greenlight::probes {
+
+using net::HttpRequest;
+using net::HttpResponse;
+using net::http_request;
 
 using model::ProbeOutcome;
 

@@ -13,9 +13,9 @@
 #include <mutex>
 
 #include "probes/probe.h"
-#include "probes/http_client.h"
+#include "net/http_client.h"
 #include "probes/http_engine.h"
-#include "probes/process.h"
+#include "net/process.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/scratch_dir.h"
@@ -87,12 +87,12 @@ void install_routes(HttpFixture& f) {
     });
   });
   f.server.Get("/huge", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::string(probes::kMaxResponseBody + 1, 'x'), "text/plain");
+    res.set_content(std::string(net::kMaxResponseBody + 1, 'x'), "text/plain");
   });
   // Without a length: 64 KiB chunks until past the cap.
   f.server.Get("/huge-chunked", [](const httplib::Request&, httplib::Response& res) {
     res.set_chunked_content_provider("text/plain", [](std::size_t offset, httplib::DataSink& sink) {
-      if (offset > probes::kMaxResponseBody) {
+      if (offset > net::kMaxResponseBody) {
         sink.done();
         return true;
       }
@@ -199,9 +199,9 @@ TEST_CASE("a hung command is killed with its whole process group at the timeout"
   const std::string pidfile = temp_dir() + "/child.pid";
   // The plugin starts a grandchild that would outlive it, then hangs.
   const auto hung = script("hung", "sleep 300 &\necho $! > " + pidfile + "\nsleep 300\n");
-  probes::become_subreaper();
+  net::become_subreaper();
   const auto start = std::chrono::steady_clock::now();
-  const auto r = probes::run_command({hung}, 300ms);
+  const auto r = net::run_command({hung}, 300ms);
   CHECK(r.timed_out);
   CHECK(std::chrono::steady_clock::now() - start < 3s);
   std::string pid;
@@ -216,7 +216,7 @@ TEST_CASE("a hung command is killed with its whole process group at the timeout"
 
 TEST_CASE("command output is captured and truncated", "[probes][process]") {
   const auto chatty = script("chatty", "yes x | head -c 200000\necho err >&2\nexit 4\n");
-  const auto r = probes::run_command({chatty}, 5s, 1000);
+  const auto r = net::run_command({chatty}, 5s, 1000);
   CHECK(r.exit_code == 4);
   CHECK(r.out.size() == 1000);
   CHECK(r.truncated);
@@ -326,7 +326,7 @@ TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking cl
     std::condition_variable cv;
     std::vector<std::optional<model::ProbeOutcome>> out(specs.size());
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      engine.submit(probes::http_request_for(specs[i], timeout), [&, i](probes::HttpResponse r) {
+      engine.submit(probes::http_request_for(specs[i], timeout), [&, i](net::HttpResponse r) {
         std::lock_guard lock(m);
         out[i] = probes::http_outcome(specs[i], r);
         cv.notify_all();
@@ -383,20 +383,20 @@ TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking cl
 TEST_CASE("the blocking client gives a dripped body one deadline and caps a body's size", "[probes][http]") {
   HttpFixture f;
   install_routes(f);
-  probes::HttpRequest req;
+  net::HttpRequest req;
   req.timeout = 500ms;
   req.url = f.url("/drip");
-  probes::HttpResponse r = probes::http_request(req);
+  net::HttpResponse r = net::http_request(req);
   CHECK(r.status == 0);
   CHECK(r.error == "no complete response within 500ms");
   for (const char* path : {"/huge", "/huge-chunked"}) {
     req.url = f.url(path);
-    r = probes::http_request(req);
+    r = net::http_request(req);
     CHECK(r.status == 0);
     CHECK(r.error == "response larger than 4 MiB");
   }
   req.url = f.url("/health");  // and a normal answer still has its body
-  r = probes::http_request(req);
+  r = net::http_request(req);
   CHECK(r.status == 200);
   CHECK(r.body == "{\"status\": \"ok\"}");
 }

@@ -11,7 +11,7 @@
 
 #include "model/types.h"
 
-namespace greenlight::probes {
+namespace greenlight::net {
 
 struct HttpRequest {
   std::string method = "GET";
@@ -41,4 +41,4 @@ inline constexpr const char* kResponseTooLarge = "response larger than 4 MiB";
 
 HttpResponse http_request(const HttpRequest& req);
 
-}  // namespace greenlight::probes
+}  // namespace greenlight::net

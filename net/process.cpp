@@ -1,4 +1,4 @@
-#include "probes/process.h"
+#include "net/process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace greenlight::probes {
+namespace greenlight::net {
 
 namespace {
 
@@ -160,4 +160,4 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
   return r;
 }
 
-}  // namespace greenlight::probes
+}  // namespace greenlight::net

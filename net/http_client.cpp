@@ -1,11 +1,11 @@
-#include "probes/http_client.h"
+#include "net/http_client.h"
 
 #include <httplib.h>
 
 #include <chrono>
 #include <cstdint>
 
-namespace greenlight::probes {
+namespace greenlight::net {
 
 namespace {
 
@@ -86,4 +86,4 @@ HttpResponse http_request(const HttpRequest& req) {
   return out;
 }
 
-}  // namespace greenlight::probes
+}  // namespace greenlight::net

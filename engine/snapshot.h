@@ -1,6 +1,6 @@
 #pragma once
 
-// What the core publishes after each evaluation: an immutable copy that the HTTP API, the
+// What the engine publishes after each evaluation: an immutable copy that the HTTP API, the
 // dashboard and /metrics read without locks (std::atomic<std::shared_ptr<const Snapshot>>).
 
 #include <map>
@@ -14,7 +14,7 @@
 #include "model/model.h"
 #include "model/propagate.h"
 
-namespace greenlight::daemon {
+namespace greenlight::engine {
 
 struct Snapshot {
   std::shared_ptr<const model::Model> model;
@@ -27,4 +27,4 @@ struct Snapshot {
   std::vector<alerting::ActionStatus> actions;            // per model->actions
 };
 
-}  // namespace greenlight::daemon
+}  // namespace greenlight::engine

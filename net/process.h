@@ -10,7 +10,7 @@
 
 #include "model/types.h"
 
-namespace greenlight::probes {
+namespace greenlight::net {
 
 struct CommandResult {
   bool started = false;
@@ -31,4 +31,4 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
 // Call once at daemon start-up.
 void become_subreaper();
 
-}  // namespace greenlight::probes
+}  // namespace greenlight::net
