@@ -14,6 +14,7 @@
 #include <string>
 
 #include "model/model.h"
+#include "model/redact.h"
 
 namespace greenlight::daemon {
 
@@ -44,9 +45,7 @@ class ActionRunner {
   std::shared_ptr<std::atomic<int>> running_ = std::make_shared<std::atomic<int>>(0);
 };
 
-// A URL as it may be shown (logs, API, events): user:password and the query, where a
-// token may sit, replaced by "…".
-std::string redact_url(const std::string& url);
+using model::redact_url;  // model/redact.h
 
 // The outcome of one run, synchronously (what start() does on its thread).
 ActionResult run_action(const model::Action& action, const nlohmann::json& trigger);

@@ -42,6 +42,8 @@ class Delivery {
   ~Delivery();
 
   void submit(const std::vector<alerting::Notification>& ns);
+  // TEMP(merge): replaced by the receiver-queue branch.
+  void reconfigure(const model::Model&) {}
   // Stops the workers after their current attempt, waiting up to `grace`; returns false
   // when some attempt was still running (its thread is then left to the process exit).
   // Undelivered notifications stay in the journal for the next start.

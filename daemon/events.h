@@ -16,17 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/effects.h"
 #include "model/clock.h"
 
 namespace greenlight::daemon {
 
-struct Event {
-  std::uint64_t seq = 0;
-  model::TimePoint at{};
-  std::string type;     // "state", "notification", "action", "reload"
-  std::string message;  // one human line
-  nlohmann::json detail = nlohmann::json::object();
-};
+using Event = engine::Event;  // engine/effects.h
 
 nlohmann::json to_json(const Event& e);
 

@@ -75,7 +75,7 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-HttpApi::HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
+HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
                  std::string auth_token, SilenceStore& silences, EventLog& events)
     : core_(core),
       metrics_(metrics),

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "daemon/core.h"
+#include "daemon/runtime.h"
 #include "daemon/events.h"
 #include "daemon/heartbeats.h"
 #include "daemon/log.h"
@@ -27,7 +27,7 @@ namespace greenlight::daemon {
 
 class HttpApi {
  public:
-  HttpApi(Core& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
+  HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
           std::string auth_token, SilenceStore& silences, EventLog& events);
   ~HttpApi();
 
@@ -41,7 +41,7 @@ class HttpApi {
   void routes();
   void heartbeat(const std::string& component, const std::string& signal, httplib::Response& res);
   void reload(httplib::Response& res);
-  Core& core_;
+  Runtime& core_;
   Metrics& metrics_;
   HeartbeatStore& heartbeats_;
   Log& log_;

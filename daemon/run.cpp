@@ -10,14 +10,13 @@
 #include <thread>
 
 #include "daemon/config_file.h"
-#include "daemon/core.h"
 #include "daemon/delivery.h"
 #include "daemon/outbox.h"
 #include "daemon/silences.h"
 #include "daemon/files.h"
 #include "daemon/http_api.h"
-#include "daemon/probe_pool.h"
-#include "probes/http_engine.h"
+#include "daemon/runtime.h"
+#include "probes/runner.h"
 #include "net/process.h"
 
 namespace greenlight::daemon {
@@ -79,8 +78,11 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   HeartbeatStore heartbeats(m.daemon.state_dir);
   Metrics metrics;
   metrics.reload(true, clock.now_system());
-  ProbePool pool(kProbeThreads);
-  probes::HttpEngine http_engine;
+  probes::ProbeRunner probe_runner(kProbeThreads, clock,
+                                   {[&metrics](double lag) { metrics.schedule_lag(lag); },
+                                    [&metrics](model::ProbeKind kind, bool ok, double seconds) {
+                                      metrics.probe_run(kind, ok, seconds);
+                                    }});
   SilenceStore silences(m.daemon.state_dir, m.alerting.silences);
   Outbox outbox(m.daemon.state_dir);
   const Outbox::Replay replay = outbox.replay();
@@ -98,41 +100,41 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   ActionRunner actions;
   for (const model::Action& a : m.actions) metrics.action(a.name);
   delivery.submit(replay.pending);
-  Core core(loaded.model, path, clock, log, metrics, heartbeats, pool, http_engine, outbox, delivery, silences, events,
-            actions, replay);
-  HttpApi api(core, metrics, heartbeats, log, clock, token, silences, events);
+  const engine::Now start{clock.now_system(), clock.now_steady()};
+  Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, restore(m, replay, heartbeats, start.wall)), path,
+               clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
+  HttpApi api(runtime, metrics, heartbeats, log, clock, token, silences, events);
   if (hooks.routes) api.extend(hooks.routes);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
-    http_engine.stop();
+    probe_runner.stop(std::chrono::milliseconds(0));
     delivery.stop(std::chrono::milliseconds(0));
-    pool.stop(std::chrono::milliseconds(0));
     return 1;
   }
   log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
   if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
-  std::jthread core_thread([&core](std::stop_token stop) { core.run(stop); });
+  std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
 
   while (true) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       log.info("sighup", "SIGHUP: reloading " + path);
-      // Answered by the core; the result is logged there. Not waited for here, so a
+      // Answered by the runtime; the result is logged there. Not waited for here, so a
       // SIGTERM right after is still taken at once.
-      std::thread([f = core.request_reload()]() mutable { f.wait(); }).detach();
+      std::thread([f = runtime.request_reload()]() mutable { f.wait(); }).detach();
       continue;
     }
     log.info("stopping", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
     break;
   }
   api.stop();
-  core_thread.request_stop();
-  core_thread.join();
-  http_engine.stop();  // before `core` goes: its callbacks post to the core
+  runtime_thread.request_stop();
+  runtime_thread.join();
   if (const std::string err = heartbeats.save(); !err.empty()) log.error("state", err);
   const bool delivery_idle = delivery.stop(kShutdownGrace);
-  const std::size_t in_flight = pool.stop(kShutdownGrace) + actions.stop(kShutdownGrace);
+  // Before `runtime` goes: the probes' callbacks post to it.
+  const std::size_t in_flight = probe_runner.stop(kShutdownGrace) + actions.stop(kShutdownGrace);
   if (in_flight > 0 || !delivery_idle) {
     // Blocking probes cannot be interrupted; their results are no longer wanted. State is
     // saved, so leave without waiting for their timeouts.

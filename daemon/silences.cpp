@@ -54,6 +54,7 @@ std::vector<alerting::Silence> SilenceStore::all() const {
 void SilenceStore::replace_configured(const std::vector<model::SilenceConfig>& configured) {
   std::lock_guard lock(mutex_);
   configured_ = from_config(configured);
+  version_.fetch_add(1);
 }
 
 std::string SilenceStore::add(alerting::Silence s, model::TimePoint now, std::string& error) {
@@ -91,6 +92,7 @@ bool SilenceStore::expire(const std::string& id, model::TimePoint now) {
 }
 
 void SilenceStore::save_locked() const {
+  version_.fetch_add(1);
   json list = json::array();
   for (const auto& s : api_) {
     list.push_back({{"id", s.id},

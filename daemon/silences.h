@@ -5,6 +5,7 @@
 // silences are kept for a day so the dashboard can show what was silenced.
 // Thread-safety: all methods may be called from any thread (mutex_).
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ class SilenceStore {
   // false: no such silence (or one from the configuration, which only a reload changes).
   bool expire(const std::string& id, model::TimePoint now);
   void replace_configured(const std::vector<model::SilenceConfig>& configured);
+  // Bumped by every change: a reader re-reads all() when it moved.
+  std::uint64_t version() const { return version_.load(); }
 
  private:
   void save_locked() const;
@@ -31,6 +34,7 @@ class SilenceStore {
   std::vector<alerting::Silence> configured_;  // guarded by mutex_
   std::vector<alerting::Silence> api_;         // guarded by mutex_
   std::uint64_t next_id_ = 1;                  // guarded by mutex_
+  mutable std::atomic<std::uint64_t> version_{0};
 };
 
 }  // namespace greenlight::daemon

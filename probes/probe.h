@@ -9,6 +9,7 @@
 
 #include "model/evaluate.h"
 #include "model/model.h"
+#include "probes/heartbeat.h"
 
 namespace greenlight::net {
 struct HttpRequest;
@@ -40,7 +41,6 @@ model::ProbeOutcome probe_tcp(const model::TcpSpec& spec, model::Duration timeou
 model::ProbeOutcome probe_exec(const model::ExecSpec& spec, model::Duration timeout);
 model::ProbeOutcome probe_tls(const model::TlsSpec& spec, model::Duration timeout, model::TimePoint now);
 model::ProbeOutcome probe_file_age(const model::FileAgeSpec& spec, model::TimePoint now);
-model::ProbeOutcome probe_heartbeat(std::optional<model::TimePoint> last, model::TimePoint now);
 model::ProbeOutcome probe_prometheus(const model::PromQuerySpec& spec, model::Duration timeout);
 model::ProbeOutcome probe_scrape(const model::ScrapeSpec& spec, model::Duration timeout);
 

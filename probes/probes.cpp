@@ -159,12 +159,6 @@ ProbeOutcome probe_file_age(const model::FileAgeSpec& spec, model::TimePoint now
   return {true, age, spec.path + " modified " + model::format_duration(model::Duration(static_cast<std::int64_t>(age) * 1000)) + " ago", {}};
 }
 
-ProbeOutcome probe_heartbeat(std::optional<model::TimePoint> last, model::TimePoint now) {
-  if (!last) return failure("no heartbeat received");
-  const auto age = std::chrono::duration_cast<model::Duration>(now - *last);
-  return {true, age.count() / 1000.0, "last heartbeat " + model::format_duration(age) + " ago", {}};
-}
-
 ProbeOutcome probe_prometheus(const model::PromQuerySpec& spec, model::Duration timeout) {
   HttpRequest req;
   req.url = spec.url + (spec.url.ends_with('/') ? "" : "/") + "api/v1/query";

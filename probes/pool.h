@@ -10,7 +10,7 @@
 #include <functional>
 #include <memory>
 
-namespace greenlight::daemon {
+namespace greenlight::probes {
 
 class ProbePool {
  public:
@@ -30,4 +30,4 @@ class ProbePool {
   std::shared_ptr<Shared> shared_;
 };
 
-}  // namespace greenlight::daemon
+}  // namespace greenlight::probes

@@ -1,4 +1,4 @@
-#include "daemon/probe_pool.h"
+#include "probes/pool.h"
 
 #include <condition_variable>
 #include <deque>
@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-namespace greenlight::daemon {
+namespace greenlight::probes {
 
 struct ProbePool::Shared {
   std::mutex mutex;
@@ -71,4 +71,4 @@ std::size_t ProbePool::stop(std::chrono::milliseconds grace) {
   return still_running;
 }
 
-}  // namespace greenlight::daemon
+}  // namespace greenlight::probes

@@ -1,0 +1,239 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+
+#include "engine/narrate.h"
+#include "model/carry_over.h"
+#include "probes/heartbeat.h"
+
+namespace greenlight::engine {
+
+using namespace model;
+
+Engine::Engine(std::shared_ptr<const Model> m, Now now, Restored restored)
+    : model_(std::move(m)),
+      book_(std::make_unique<alerting::AlertBook>(*model_)),
+      healer_(std::make_unique<alerting::Healer>(*model_)),
+      scheduler_(*model_, now.steady),
+      heartbeats_(std::move(restored.heartbeats)),
+      started_at_(now.wall),
+      signals_restored_(restored.signals_restored) {
+  // Receivers told of firings before this start: held firing, no second page.
+  for (const Restored::Told& t : restored.told) {
+    book_->restore_told(t.alert_id, t.severity, t.starts_at);
+    dispatcher_.restore_told(t.alert_id, t.receiver, t.last_sent, t.group_key);
+  }
+  if (!restored.actions.is_null()) healer_->restore(*model_, restored.actions);
+  if (restored.state) {
+    state_ = std::move(*restored.state);
+  } else {
+    state_ = HealthState::initial(*model_, now.wall);
+    evaluate_all(*model_, state_, now.wall);
+  }
+  schedule(now);
+  next_stale_check_ = now.steady + kStaleCheckEvery;
+  next_alert_pass_ = now.steady;
+}
+
+void Engine::schedule(Now now) {
+  scheduler_ = probes::Scheduler(*model_, now.steady);
+  Duration max_timeout{0};
+  for (const Signal& s : model_->signals) max_timeout = std::max(max_timeout, s.timeout);
+  first_round_deadline_ = now.steady + probes::kFirstRoundSpread + max_timeout;
+  has_run_.assign(model_->signals.size(), 0);
+  for (SignalIndex s = 0; s < model_->signals.size(); ++s) {
+    if (state_.signals[s].last_result != TimePoint{}) has_run_[s] = 1;
+  }
+  first_results_ = static_cast<std::size_t>(std::count(has_run_.begin(), has_run_.end(), 1));
+}
+
+Effects Engine::step(Inputs in, Now now) {
+  Effects fx;
+  bool changed = false;
+  if (in.silences) {
+    silences_ = std::move(*in.silences);
+    changed = true;  // a silence may hold or release an alert at once
+  }
+  if (in.reload) {
+    apply_reload(std::move(in.reload), now, fx);
+    changed = true;
+  }
+  const std::size_t logged = fx.logs.size();
+  apply_results(in.results, now, fx);
+  apply_heartbeats(in.heartbeats, now, fx);
+  start_due(now, fx);
+  if (!in.actions.empty()) {
+    apply_action_ends(in.actions, now, fx);
+    changed = true;
+  }
+  if (now.steady >= next_stale_check_) {
+    log_changes(expire_stale(*model_, state_, now.wall), now, fx);
+    next_stale_check_ = now.steady + kStaleCheckEvery;
+  }
+  changed = changed || fx.logs.size() > logged;  // every state change is a log line
+  if (changed || now.steady >= next_alert_pass_) {
+    alert_pass(now, fx);
+    next_alert_pass_ = now.steady + kAlertPassEvery;
+    changed = true;  // alert flags are part of the snapshot
+  }
+  if (!ready_) check_ready(now, fx);
+  if (fx.logs.size() > logged) changed = true;
+  if (changed || (dirty_ && now.steady - last_publish_ >= kPublishEvery)) {
+    fx.publish = true;
+    last_publish_ = now.steady;
+    dirty_ = false;
+  }
+  fx.wake_at = wake_at(now);
+  return fx;
+}
+
+SteadyTime Engine::wake_at(Now now) const {
+  SteadyTime at = std::min({scheduler_.next_due(), next_stale_check_, next_alert_pass_});
+  if (dirty_) at = std::min(at, last_publish_ + kPublishEvery);
+  if (in_flight_ > 0) at = std::min(at, now.steady + kTick);  // results to collect
+  return std::max(at, now.steady + kTick);                      // at most one step per tick
+}
+
+void Engine::first_result(SignalIndex s) {
+  if (has_run_[s]) return;
+  has_run_[s] = 1;
+  ++first_results_;
+}
+
+void Engine::apply_results(std::vector<ProbeResult>& results, Now now, Effects& fx) {
+  for (ProbeResult& r : results) {
+    if (in_flight_ > 0) --in_flight_;
+    if (r.generation != generation_) continue;  // probed under a model since replaced
+    scheduler_.finished(r.signal);
+    first_result(r.signal);
+    log_changes(apply_result(*model_, state_, r.signal, r.outcome, now.wall), now, fx);
+    dirty_ = true;  // values and messages change without a state change
+  }
+}
+
+void Engine::evaluate_heartbeat(SignalIndex s, Now now, Effects& fx) {
+  // Never pushed: count from the daemon's start (SPEC 5a).
+  const auto it = heartbeats_.find(model_->signal_key(s));
+  const TimePoint last = it == heartbeats_.end() ? started_at_ : it->second;
+  ProbeOutcome outcome = probes::probe_heartbeat(last, now.wall);
+  first_result(s);
+  log_changes(apply_result(*model_, state_, s, outcome, now.wall), now, fx);
+  dirty_ = true;
+}
+
+void Engine::apply_heartbeats(const std::vector<HeartbeatPing>& pings, Now now, Effects& fx) {
+  for (const HeartbeatPing& p : pings) {
+    const std::string key = p.component + "/" + p.signal;
+    heartbeats_[key] = std::max(heartbeats_[key], p.at);
+    const auto s = model_->find_signal(p.component, p.signal);
+    if (s && model_->signals[*s].kind == ProbeKind::Heartbeat) evaluate_heartbeat(*s, now, fx);
+  }
+}
+
+void Engine::start_due(Now now, Effects& fx) {
+  for (const probes::Scheduler::Due& due : scheduler_.take_due(now.steady)) {
+    if (model_->signals[due.signal].kind == ProbeKind::Heartbeat) {
+      scheduler_.finished(due.signal);  // evaluated here: nothing to wait for
+      evaluate_heartbeat(due.signal, now, fx);
+      continue;
+    }
+    ++in_flight_;
+    fx.probes.push_back({generation_, due.signal, due.slot});
+  }
+}
+
+void Engine::apply_reload(std::shared_ptr<const Model> m, Now now, Effects& fx) {
+  CarriedState carried = carry_over(*model_, state_, *m, now.wall);
+  auto book = std::make_unique<alerting::AlertBook>(*m);
+  for (const alerting::Alert& a : book_->alerts()) {
+    if (a.told_firing) book->restore_told(a.id, a.told_severity, a.starts_at);
+  }
+  auto healer = std::make_unique<alerting::Healer>(*m);
+  healer->carry_over(*model_, *healer_, *m);
+  book_ = std::move(book);
+  healer_ = std::move(healer);
+  model_ = std::move(m);
+  state_ = std::move(carried.state);
+  ++generation_;
+  schedule(now);
+  log_changes(carried.changes, now, fx);
+  fx.logs.push_back(reloaded_line(*model_, carried.signals_kept));
+  fx.events.push_back({0, now.wall, "reload",
+                       "configuration reloaded: " + std::to_string(model_->components.size()) + " components, " +
+                           std::to_string(model_->flows.size()) + " flows",
+                       {{"ok", true}}});
+  fx.reloaded = true;
+}
+
+void Engine::apply_action_ends(const std::vector<ActionDone>& ends, Now now, Effects& fx) {
+  const Model& m = *model_;
+  for (const ActionDone& r : ends) {
+    for (std::size_t i = 0; i < m.actions.size(); ++i) {
+      if (m.actions[i].name == r.action) healer_->finished(m, i, r.ok(), r.message, now.wall);
+    }
+    narrate_action_end(r, now.wall, fx);
+  }
+  fx.actions_state = healer_->to_json(m);
+}
+
+void Engine::heal(Now now, Effects& fx) {
+  const Model& m = *model_;
+  std::vector<std::string> held_before;
+  for (const auto& s : healer_->status()) held_before.push_back(s.held);
+  for (const alerting::ActionStart& start : healer_->due(m, state_, silences_, now.wall)) {
+    const auto attempt = healer_->status()[start.action].attempts.size();
+    fx.actions.push_back({m.actions[start.action], action_trigger(m, state_, start, attempt, now.wall)});
+    narrate_action_start(m, start, now.wall, fx);
+    // The attempt counts before it runs: a crash loop cannot exceed max_attempts.
+    fx.actions_state = healer_->to_json(m);
+  }
+  for (std::size_t i = 0; i < healer_->status().size() && i < held_before.size(); ++i) {
+    const std::string& held = healer_->status()[i].held;
+    // A cooldown is the expected pause between runs; silences and max_attempts are news.
+    if (held.empty() || held == "cooldown" || held == held_before[i]) continue;
+    narrate_action_held(m.actions[i], held, now.wall, fx);
+  }
+}
+
+void Engine::alert_pass(Now now, Effects& fx) {
+  heal(now, fx);
+  const TimePoint t = now.wall;
+  const auto notices = book_->update(*model_, state_, silences_, t, healer_->failing());
+  auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, t);
+  auto reminders = dispatcher_.repeats(*model_, state_, *book_, t);
+  auto released = dispatcher_.release(t);
+  ns.insert(ns.end(), std::make_move_iterator(released.begin()), std::make_move_iterator(released.end()));
+  ns.insert(ns.end(), std::make_move_iterator(reminders.begin()), std::make_move_iterator(reminders.end()));
+  for (const alerting::Notice& n : notices) fx.logs.push_back(alert_line(book_->alerts()[n.alert], n));
+  fx.notifications = std::move(ns);
+}
+
+void Engine::check_ready(Now now, Effects& fx) {
+  if (first_results_ < model_->signals.size() && now.steady < first_round_deadline_) return;
+  ready_ = true;
+  fx.logs.push_back({LogLevel::Info, "ready",
+                     "first evaluation finished: overall " + std::string(to_string(state_.overall.state)) + " (" +
+                         describe_overall(*model_, state_) + ")",
+                     {}});
+}
+
+void Engine::log_changes(const Changes& changes, Now now, Effects& fx) const {
+  if (!changes.empty()) narrate_changes(*model_, state_, changes, now.wall, fx);
+}
+
+std::shared_ptr<const Snapshot> Engine::snapshot(Now now) const {
+  auto snap = std::make_shared<Snapshot>();
+  snap->model = model_;
+  snap->state = state_;
+  snap->evaluated_at = now.wall;
+  snap->ready = ready_;
+  snap->generation = generation_;
+  snap->alerts = book_->alerts();
+  snap->actions = healer_->status();
+  for (const auto& [alert, receivers] : dispatcher_.told()) {
+    for (const auto& [receiver, told] : receivers) snap->told[alert].push_back(receiver);
+  }
+  return snap;
+}
+
+}  // namespace greenlight::engine
