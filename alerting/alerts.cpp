@@ -114,64 +114,72 @@ void AlertBook::restore_told(const std::string& alert_id, Severity severity, Tim
 
 std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
                                       TimePoint now, const std::vector<std::uint8_t>& failing_actions) {
+  for (Alert& a : alerts_) assess(a, m, st, silences, now, failing_actions);
+  suppress(m, st);
+  return reconcile(now);
+}
+
+// 1. What an alert is: status, state, severity, flapping, silenced.
+void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const std::vector<Silence>& silences,
+                       TimePoint now, const std::vector<std::uint8_t>& failing_actions) const {
   const FlappingPolicy& flap = m.alerting.flapping;
-  // 1. What each alert is: status, state, severity, flapping, silenced.
-  for (Alert& a : alerts_) {
-    const bool flow = a.kind == SubjectKind::Flow;
-    Health h;
-    Criticality crit;
-    if (a.kind == SubjectKind::Action) {
-      const Action& act = m.actions[a.index];
-      h = a.index < failing_actions.size() && failing_actions[a.index] ? Health::Red : Health::Green;
-      crit = act.flow != kNoIndex ? m.flows[act.flow].criticality : m.components[act.component].criticality;
-    } else {
-      h = flow ? st.flows[a.index].state : st.components[a.index].state;
-      crit = flow ? m.flows[a.index].criticality : m.components[a.index].criticality;
-    }
-    const Duration wait = flow ? m.flows[a.index].alert_after.value_or(Duration{0}) : Duration{0};
-
-    if (h != a.last_state) {
-      a.changes.push_back(now);
-      a.last_state = h;
-    }
-    while (!a.changes.empty() && now - a.changes.front() > flap.window) a.changes.pop_front();
-    a.flapping = flap.max_changes > 0 && a.changes.size() > static_cast<std::size_t>(flap.max_changes);
-
-    if (h == Health::Unknown && a.status == AlertStatus::Firing) {
-      // No data: hold the firing alert as it is (see the header).
-      a.state = h;
-      a.labels["state"] = std::string(to_string(h));
-      a.silenced = std::any_of(silences.begin(), silences.end(),
-                               [&](const Silence& s) { return s.active(now) && s.matches(a.labels); });
-      a.suppressed = false;
-      continue;
-    }
-    if (h == Health::Green) {
-      if (a.status == AlertStatus::Firing) a.ends_at = now;
-      a.status = AlertStatus::Inactive;
-    } else {
-      if (a.status == AlertStatus::Inactive) {
-        a.status = AlertStatus::Pending;
-        a.pending_since = now;
-      }
-      if (a.status == AlertStatus::Pending && now - a.pending_since >= wait) {
-        a.status = AlertStatus::Firing;
-        a.starts_at = now;
-        a.ends_at = {};
-      }
-    }
-    a.state = h;
-    a.severity = h == Health::Green ? Severity::None : m.alerting.severity.of(crit, h);
-    a.labels["severity"] = std::string(to_string(a.severity));
-    a.labels["state"] = std::string(to_string(h));
-    a.silenced = std::any_of(silences.begin(), silences.end(),
-                             [&](const Silence& s) { return s.active(now) && s.matches(a.labels); });
-    a.suppressed = false;
+  const bool flow = a.kind == SubjectKind::Flow;
+  Health h;
+  Criticality crit;
+  if (a.kind == SubjectKind::Action) {
+    const Action& act = m.actions[a.index];
+    h = a.index < failing_actions.size() && failing_actions[a.index] ? Health::Red : Health::Green;
+    crit = act.flow != kNoIndex ? m.flows[act.flow].criticality : m.components[act.component].criticality;
+  } else {
+    h = flow ? st.flows[a.index].state : st.components[a.index].state;
+    crit = flow ? m.flows[a.index].criticality : m.components[a.index].criticality;
   }
+  const Duration wait = flow ? m.flows[a.index].alert_after.value_or(Duration{0}) : Duration{0};
 
-  // 2. Suppression, dependencies first: a component alert is suppressed when its state is
-  // wholly inherited (its own signals are not among its root causes) and a component on
-  // the explaining paths has its own firing, unsuppressed alert.
+  if (h != a.last_state) {
+    a.changes.push_back(now);
+    a.last_state = h;
+  }
+  while (!a.changes.empty() && now - a.changes.front() > flap.window) a.changes.pop_front();
+  a.flapping = flap.max_changes > 0 && a.changes.size() > static_cast<std::size_t>(flap.max_changes);
+
+  const auto silenced = [&] {
+    return std::any_of(silences.begin(), silences.end(),
+                       [&](const Silence& s) { return s.active(now) && s.matches(a.labels); });
+  };
+  a.suppressed = false;
+  if (h == Health::Unknown && a.status == AlertStatus::Firing) {
+    // No data: hold the firing alert as it is (see the header).
+    a.state = h;
+    a.labels["state"] = std::string(to_string(h));
+    a.silenced = silenced();
+    return;
+  }
+  if (h == Health::Green) {
+    if (a.status == AlertStatus::Firing) a.ends_at = now;
+    a.status = AlertStatus::Inactive;
+  } else {
+    if (a.status == AlertStatus::Inactive) {
+      a.status = AlertStatus::Pending;
+      a.pending_since = now;
+    }
+    if (a.status == AlertStatus::Pending && now - a.pending_since >= wait) {
+      a.status = AlertStatus::Firing;
+      a.starts_at = now;
+      a.ends_at = {};
+    }
+  }
+  a.state = h;
+  a.severity = h == Health::Green ? Severity::None : m.alerting.severity.of(crit, h);
+  a.labels["severity"] = std::string(to_string(a.severity));
+  a.labels["state"] = std::string(to_string(h));
+  a.silenced = silenced();
+}
+
+// 2. Suppression, dependencies first: a component alert is suppressed when its state is
+// wholly inherited (its own signals are not among its root causes) and a component on
+// the explaining paths has its own firing, unsuppressed alert.
+void AlertBook::suppress(const Model& m, const HealthState& st) {
   for (ComponentIndex c : m.graph.order()) {
     const std::size_t i = component_alert_[c];
     if (i == kNone || alerts_[i].status != AlertStatus::Firing) continue;
@@ -186,8 +194,10 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
       }
     }
   }
+}
 
-  // 3. Reconcile what receivers were told with what each alert is.
+// 3. Reconcile what receivers were told with what each alert is.
+std::vector<Notice> AlertBook::reconcile(TimePoint now) {
   std::vector<Notice> notices;
   for (std::size_t i = 0; i < alerts_.size(); ++i) {
     Alert& a = alerts_[i];

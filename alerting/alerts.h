@@ -113,6 +113,11 @@ class AlertBook {
   void restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at);
 
  private:
+  void assess(Alert& a, const model::Model& m, const model::HealthState& st, const std::vector<Silence>& silences,
+              TimePoint now, const std::vector<std::uint8_t>& failing_actions) const;
+  void suppress(const model::Model& m, const model::HealthState& st);
+  std::vector<Notice> reconcile(TimePoint now);
+
   std::vector<Alert> alerts_;
   std::vector<std::size_t> component_alert_;  // ComponentIndex -> alert index, or npos
 };

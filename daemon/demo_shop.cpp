@@ -110,97 +110,108 @@ bool DemoShop::active(const std::string& id) const {
   return it != faults_.end() && it->second;
 }
 
+namespace {
+struct Spec {
+  const char* name;
+  int port;
+};
+constexpr Spec kHttpServices[] = {{"web", 18080},       {"cart", 18081},          {"catalog-1", 18082},
+                                  {"catalog-2", 18083}, {"catalog-3", 18084},     {"pricing", 18085},
+                                  {"profile", 18086},   {"recommendations", 18087}, {"payments", 18088},
+                                  {"webhook-sink", 9099}};
+constexpr Spec kTcpServices[] = {{"database", 15432}, {"event-stream", 19092}};
+
+std::string cannot_listen(int port, const std::string& name) {
+  return "cannot listen on 127.0.0.1:" + std::to_string(port) + " for the simulated " + name +
+         " (in use? try --port-offset)";
+}
+}  // namespace
+
+void DemoShop::webhook_sink(httplib::Server& server) {
+  server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_object() && body.contains("notifications")) {
+      for (const auto& n : body["notifications"]) print_page(n);
+      pages_ += body["notifications"].size();
+    } else if (body.is_object()) {
+      print_page(body);
+      ++pages_;
+    }
+    res.status = 204;
+  });
+}
+
+void DemoShop::service(httplib::Server& server, const std::string& name) {
+  server.Get(name == "web" ? "/" : "/health", [this, name](const httplib::Request&, httplib::Response& res) {
+    if (name == "recommendations" && active("recommendations")) {
+      res.status = 503;
+      res.set_content(R"({"status":"offline"})", "application/json");
+      return;
+    }
+    if (name == "pricing" && active("pricing")) {
+      const unsigned n = ++pricing_calls_;
+      std::this_thread::sleep_for(std::chrono::milliseconds(n % 3 == 0 ? 2500 : 500));
+    }
+    res.set_content(R"({"status":"ok"})", "application/json");
+  });
+  if (name != "payments") return;
+  server.Post("/synthetic-order", [this](const httplib::Request&, httplib::Response& res) {
+    if (active("payments")) {
+      res.status = 502;
+      res.set_content(R"({"status":"declined","error":"card processor: upstream error"})", "application/json");
+    } else {
+      res.status = 201;
+      res.set_content(R"({"status":"accepted"})", "application/json");
+    }
+  });
+}
+
+// A TCP service accepts and closes connections, or hangs (stops accepting) on a fault.
+void DemoShop::serve_tcp(Tcp& t) {
+  while (!stopping_) {
+    int fd;
+    bool hanging;
+    {
+      std::lock_guard lock(t.mutex);
+      fd = t.listener;
+      hanging = t.hanging;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (hanging || ::poll(&p, 1, 100) <= 0) {
+      if (hanging) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    std::lock_guard lock(t.mutex);
+    if (t.hanging || t.listener != fd) continue;
+    const int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (c >= 0) ::close(c);
+  }
+}
+
 std::string DemoShop::start() {
-  struct Spec {
-    const char* name;
-    int port;
-  };
-  const Spec http_specs[] = {{"web", 18080},     {"cart", 18081},    {"catalog-1", 18082},
-                             {"catalog-2", 18083}, {"catalog-3", 18084}, {"pricing", 18085},
-                             {"profile", 18086},   {"recommendations", 18087}, {"payments", 18088},
-                             {"webhook-sink", 9099}};
-  for (const Spec& s : http_specs) {
+  for (const Spec& s : kHttpServices) {
     auto h = std::make_unique<Http>();
     h->name = s.name;
     h->port = s.port + offset_;
     h->server.new_task_queue = [] { return new httplib::ThreadPool(4); };
-    const std::string name = s.name;
-    auto ok = [](httplib::Response& res) { res.set_content(R"({"status":"ok"})", "application/json"); };
-    if (name == "webhook-sink") {
-      h->server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-        const json body = json::parse(req.body, nullptr, false);
-        if (body.is_object() && body.contains("notifications")) {
-          for (const auto& n : body["notifications"]) print_page(n);
-          pages_ += body["notifications"].size();
-        } else if (body.is_object()) {
-          print_page(body);
-          ++pages_;
-        }
-        res.status = 204;
-      });
+    if (h->name == "webhook-sink") {
+      webhook_sink(h->server);
     } else {
-      h->server.Get(name == "web" ? "/" : "/health", [this, name, ok](const httplib::Request&, httplib::Response& res) {
-        if (name == "recommendations" && active("recommendations")) {
-          res.status = 503;
-          res.set_content(R"({"status":"offline"})", "application/json");
-          return;
-        }
-        if (name == "pricing" && active("pricing")) {
-          const unsigned n = ++pricing_calls_;
-          std::this_thread::sleep_for(std::chrono::milliseconds(n % 3 == 0 ? 2500 : 500));
-        }
-        ok(res);
-      });
-      if (name == "payments") {
-        h->server.Post("/synthetic-order", [this](const httplib::Request&, httplib::Response& res) {
-          if (active("payments")) {
-            res.status = 502;
-            res.set_content(R"({"status":"declined","error":"card processor: upstream error"})", "application/json");
-          } else {
-            res.status = 201;
-            res.set_content(R"({"status":"accepted"})", "application/json");
-          }
-        });
-      }
+      service(h->server, h->name);
     }
-    if (!h->server.bind_to_port("127.0.0.1", h->port)) {
-      return "cannot listen on 127.0.0.1:" + std::to_string(h->port) + " for the simulated " + name +
-             " (in use? try --port-offset)";
-    }
+    if (!h->server.bind_to_port("127.0.0.1", h->port)) return cannot_listen(h->port, h->name);
     Http* raw = h.get();
     h->thread = std::thread([raw] { raw->server.listen_after_bind(); });
     http_.push_back(std::move(h));
   }
-  for (const Spec& s : {Spec{"database", 15432}, Spec{"event-stream", 19092}}) {
+  for (const Spec& s : kTcpServices) {
     auto t = std::make_unique<Tcp>();
     t->name = s.name;
     t->port = s.port + offset_;
     t->listener = listen_on(t->port, 64);
-    if (t->listener < 0) {
-      return "cannot listen on 127.0.0.1:" + std::to_string(t->port) + " for the simulated " + s.name +
-             " (in use? try --port-offset)";
-    }
+    if (t->listener < 0) return cannot_listen(t->port, t->name);
     Tcp* raw = t.get();
-    t->thread = std::thread([this, raw] {
-      while (!stopping_) {
-        int fd;
-        bool hanging;
-        {
-          std::lock_guard lock(raw->mutex);
-          fd = raw->listener;
-          hanging = raw->hanging;
-        }
-        pollfd p{fd, POLLIN, 0};
-        if (hanging || ::poll(&p, 1, 100) <= 0) {
-          if (hanging) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-          continue;
-        }
-        std::lock_guard lock(raw->mutex);
-        if (raw->hanging || raw->listener != fd) continue;
-        const int c = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-        if (c >= 0) ::close(c);
-      }
-    });
+    t->thread = std::thread([this, raw] { serve_tcp(*raw); });
     tcp_.push_back(std::move(t));
   }
   for (const auto& h : http_) {

@@ -23,6 +23,10 @@
 
 #include "model/types.h"
 
+namespace httplib {
+class Server;
+}
+
 namespace greenlight::daemon {
 
 struct DemoFault {
@@ -48,6 +52,9 @@ class DemoShop {
   struct Http;
   struct Tcp;
   void backup_job();
+  void webhook_sink(httplib::Server& server);
+  void service(httplib::Server& server, const std::string& name);
+  void serve_tcp(Tcp& t);
   bool active(const std::string& id) const;
 
   int offset_;

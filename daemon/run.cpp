@@ -24,11 +24,11 @@ namespace greenlight::daemon {
 namespace {
 constexpr std::size_t kProbeThreads = 32;
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
-}  // namespace
 
-int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks) {
-  // Signals are taken synchronously by this thread only (sigwait below); every thread
-  // started from here inherits the blocked mask.
+// Process-wide settings of a daemon; returns the signals the main thread waits for.
+sigset_t prepare_process() {
+  // Signals are taken synchronously by the main thread only (sigwait); every thread
+  // started later inherits the blocked mask.
   sigset_t signals;
   sigemptyset(&signals);
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
@@ -45,76 +45,45 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
   }
+  return signals;
+}
 
-  const model::LoadResult loaded = load_file(path);
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors) std::cerr << model::format(e) << '\n';
-    std::cerr << "greenlight: not starting: " << loaded.errors.size() << " errors in " << path << '\n';
-    return 2;
-  }
-  const model::Model& m = *loaded.model;
-  Log log(format, m.daemon.log_level);
-
+// The state_dir and the API token; false (logged) when the daemon cannot start.
+bool prepare_files(const model::Model& m, Log& log, std::string& token) {
   std::error_code ec;
   std::filesystem::create_directories(m.daemon.state_dir, ec);
   if (ec) {
     log.error("state_dir", "cannot create state_dir " + m.daemon.state_dir + ": " + ec.message());
-    return 1;
+    return false;
   }
-  std::string token;
-  if (!m.daemon.auth_token_file.empty()) {
-    if (!read_file(m.daemon.auth_token_file, token)) {
-      log.error("auth", "cannot read auth_token_file " + m.daemon.auth_token_file);
-      return 1;
-    }
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-    if (token.empty()) {
-      log.error("auth", "auth_token_file " + m.daemon.auth_token_file + " is empty");
-      return 1;
-    }
+  if (m.daemon.auth_token_file.empty()) return true;
+  if (!read_file(m.daemon.auth_token_file, token)) {
+    log.error("auth", "cannot read auth_token_file " + m.daemon.auth_token_file);
+    return false;
   }
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) {
+    log.error("auth", "auth_token_file " + m.daemon.auth_token_file + " is empty");
+    return false;
+  }
+  return true;
+}
 
-  const model::RealClock clock;
-  HeartbeatStore heartbeats(m.daemon.state_dir);
-  Metrics metrics;
-  metrics.reload(true, clock.now_system());
-  probes::ProbeRunner probe_runner(kProbeThreads, clock,
-                                   {[&metrics](double lag) { metrics.schedule_lag(lag); },
-                                    [&metrics](model::ProbeKind kind, bool ok, double seconds) {
-                                      metrics.probe_run(kind, ok, seconds);
-                                    }});
-  SilenceStore silences(m.daemon.state_dir, m.alerting.silences);
-  Outbox outbox(m.daemon.state_dir);
-  const Outbox::Replay replay = outbox.replay();
+void log_restart(Log& log, const model::Model& m, const Outbox::Replay& replay, std::size_t damaged_events) {
   if (!replay.pending.empty() || !replay.told.empty() || replay.damaged_lines > 0) {
     log.info("outbox_replay",
              std::to_string(replay.pending.size()) + " notifications still to deliver, " +
                  std::to_string(replay.told.size()) + " firing alerts already told" +
                  (replay.damaged_lines ? ", " + std::to_string(replay.damaged_lines) + " torn journal lines skipped" : ""));
   }
-  EventLog events(m.daemon.state_dir);
-  if (const std::size_t damaged = events.load(); damaged > 0) {
-    log.warn("events", std::to_string(damaged) + " damaged lines skipped in " + m.daemon.state_dir + "/events.jsonl");
+  if (damaged_events > 0) {
+    log.warn("events", std::to_string(damaged_events) + " damaged lines skipped in " + m.daemon.state_dir +
+                           "/events.jsonl");
   }
-  Delivery delivery(m, outbox, log, metrics, events, clock);
-  ActionRunner actions;
-  for (const model::Action& a : m.actions) metrics.action(a.name);
-  delivery.submit(replay.pending);
-  const engine::Now start{clock.now_system(), clock.now_steady()};
-  Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, restore(m, replay, heartbeats, start.wall)), path,
-               clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
-  HttpApi api(runtime, metrics, heartbeats, log, clock, token, silences, events);
-  if (hooks.routes) api.extend(hooks.routes);
-  if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
-    log.error("listen", err, {{"listen", m.daemon.listen}});
-    probe_runner.stop(std::chrono::milliseconds(0));
-    delivery.stop(std::chrono::milliseconds(0));
-    return 1;
-  }
-  log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
-  if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
-  std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
+}
 
+// Until SIGTERM or SIGINT: SIGHUP asks the runtime for a reload.
+void serve_signals(const sigset_t& signals, Log& log, Runtime& runtime, const std::string& path) {
   while (true) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -126,14 +95,16 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
       continue;
     }
     log.info("stopping", std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
-    break;
+    return;
   }
-  api.stop();
-  runtime_thread.request_stop();
-  runtime_thread.join();
+}
+
+// After the runtime stopped (state saved): heartbeats saved, delivery, probes and actions
+// given kShutdownGrace to finish.
+int shut_down(Log& log, HeartbeatStore& heartbeats, Delivery& delivery, probes::ProbeRunner& probe_runner,
+              ActionRunner& actions) {
   if (const std::string err = heartbeats.save(); !err.empty()) log.error("state", err);
   const bool delivery_idle = delivery.stop(kShutdownGrace);
-  // Before `runtime` goes: the probes' callbacks post to it.
   const std::size_t in_flight = probe_runner.stop(kShutdownGrace) + actions.stop(kShutdownGrace);
   if (in_flight > 0 || !delivery_idle) {
     // Blocking probes cannot be interrupted; their results are no longer wanted. State is
@@ -146,6 +117,62 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   }
   log.info("stopped", "stopped cleanly");
   return 0;
+}
+
+}  // namespace
+
+int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks) {
+  const sigset_t signals = prepare_process();
+  const model::LoadResult loaded = load_file(path);
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::cerr << model::format(e) << '\n';
+    std::cerr << "greenlight: not starting: " << loaded.errors.size() << " errors in " << path << '\n';
+    return 2;
+  }
+  const model::Model& m = *loaded.model;
+  Log log(format, m.daemon.log_level);
+  std::string token;
+  if (!prepare_files(m, log, token)) return 1;
+
+  // The composition root: every adapter, then the runtime that owns the engine.
+  const model::RealClock clock;
+  HeartbeatStore heartbeats(m.daemon.state_dir);
+  Metrics metrics;
+  metrics.reload(true, clock.now_system());
+  probes::ProbeRunner probe_runner(kProbeThreads, clock,
+                                   {[&metrics](double lag) { metrics.schedule_lag(lag); },
+                                    [&metrics](model::ProbeKind kind, bool ok, double seconds) {
+                                      metrics.probe_run(kind, ok, seconds);
+                                    }});
+  SilenceStore silences(m.daemon.state_dir, m.alerting.silences);
+  Outbox outbox(m.daemon.state_dir);
+  const Outbox::Replay replay = outbox.replay();
+  EventLog events(m.daemon.state_dir);
+  log_restart(log, m, replay, events.load());
+  Delivery delivery(m, outbox, log, metrics, events, clock);
+  ActionRunner actions;
+  for (const model::Action& a : m.actions) metrics.action(a.name);
+  delivery.submit(replay.pending);
+  const engine::Now start{clock.now_system(), clock.now_steady()};
+  Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, restore(m, replay, heartbeats, start.wall)),
+                  path, clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
+  HttpApi api(runtime, metrics, heartbeats, log, clock, token, silences, events);
+  if (hooks.routes) api.extend(hooks.routes);
+  if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
+    log.error("listen", err, {{"listen", m.daemon.listen}});
+    probe_runner.stop(std::chrono::milliseconds(0));
+    delivery.stop(std::chrono::milliseconds(0));
+    return 1;
+  }
+  log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
+  if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
+  std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
+  serve_signals(signals, log, runtime, path);
+  api.stop();
+  runtime_thread.request_stop();
+  runtime_thread.join();
+  // Before `runtime` goes: the probes' and actions' callbacks post to it.
+  return shut_down(log, heartbeats, delivery, probe_runner, actions);
 }
 
 }  // namespace greenlight::daemon
