@@ -1,0 +1,56 @@
+// [daemon] (SPEC section 5).
+
+#include <set>
+#include <string>
+
+#include "model/load_sections.h"
+
+namespace greenlight::model {
+
+namespace {
+
+bool is_loopback_listen(std::string_view listen) {
+  return listen.starts_with("127.") || listen.starts_with("localhost:") || listen.starts_with("[::1]:");
+}
+
+}  // namespace
+
+void load_daemon(LoadContext& ctx, const toml::table& t) {
+  TableReader r(ctx.errors, t, "[daemon]");
+  DaemonConfig& d = ctx.model->daemon;
+  const toml::node* listen_node = r.node("listen");
+  if (auto v = r.string("listen")) {
+    if (valid_host_port(*v)) {
+      d.listen = *v;
+    } else {
+      r.error(*listen_node, "\"listen\" must be HOST:PORT, e.g. \"127.0.0.1:9750\", not " + quote(*v));
+    }
+  }
+  if (auto v = r.string("state_dir")) d.state_dir = *v;
+  d.state_dir = ctx.resolve(d.state_dir);
+  if (auto v = r.duration("interval")) d.interval = *v;
+  if (auto v = r.string("auth_token_file")) d.auth_token_file = ctx.resolve(*v);
+  if (auto v = r.string("external_url")) {
+    if (valid_http_url(*v)) {
+      d.external_url = *v;
+    } else {
+      r.error(*r.node("external_url"), "\"external_url\" must be an http:// or https:// URL");
+    }
+  }
+  if (d.external_url.empty()) d.external_url = "http://" + d.listen + "/";
+  const toml::node* level_node = r.node("log_level");
+  if (auto v = r.string("log_level")) {
+    static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (kLevels.count(*v)) {
+      d.log_level = *v;
+    } else {
+      r.error(*level_node, "\"log_level\" must be one of trace, debug, info, warn, error, critical, off");
+    }
+  }
+  if (!is_loopback_listen(d.listen) && d.auth_token_file.empty() && listen_node) {
+    r.error(*listen_node, "listening beyond loopback (" + d.listen + ") requires \"auth_token_file\"");
+  }
+  r.finish();
+}
+
+}  // namespace greenlight::model
