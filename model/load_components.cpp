@@ -127,12 +127,16 @@ void load_signal(LoadContext& ctx, Component& c, ComponentIndex ci, const toml::
     }
   }
   const Thresholds& th = s.thresholds;
-  if (th.yellow_above && th.red_above && *th.yellow_above > *th.red_above) {
-    r.error(*r.node("yellow_above"), "yellow_above (" + std::to_string(*th.yellow_above) +
+  // An age signal's yellow_after / red_after are folded into the thresholds and checked
+  // where they are read; only keys written as such are reported here.
+  if (const toml::node* n = r.node("yellow_above"); n && th.yellow_above && th.red_above &&
+                                                    *th.yellow_above > *th.red_above) {
+    r.error(*n, "yellow_above (" + std::to_string(*th.yellow_above) +
                                          ") must not be above red_above (" + std::to_string(*th.red_above) + ")");
   }
-  if (th.yellow_below && th.red_below && *th.yellow_below < *th.red_below) {
-    r.error(*r.node("yellow_below"), "yellow_below (" + std::to_string(*th.yellow_below) +
+  if (const toml::node* n = r.node("yellow_below"); n && th.yellow_below && th.red_below &&
+                                                    *th.yellow_below < *th.red_below) {
+    r.error(*n, "yellow_below (" + std::to_string(*th.yellow_below) +
                                          ") must not be below red_below (" + std::to_string(*th.red_below) + ")");
   }
   r.finish();

@@ -164,3 +164,29 @@ TEST_CASE("engine: a reload drops the results of the replaced model and probes t
   sim.run_for(11s);
   CHECK(sim.component("cache") == Health::Green);
 }
+
+TEST_CASE("engine: a single failed run with failures = 3 changes nothing; three in a row do", "[engine]") {
+  std::string toml = kShop;
+  toml.replace(toml.find("  target = \"127.0.0.1:5432\""), 0, "  failures = 3\n");
+  Sim sim(require_model(HM_HERE, toml));
+  sim.run_for(10s);
+  sim.fail("db/tcp");
+  sim.run_for(5s);  // one db run
+  sim.pass("db/tcp");
+  sim.run_for(20s);
+  CHECK(sim.component("db") == Health::Green);
+  const auto to_red = [&] {
+    std::vector<std::string> out;
+    for (const auto& l : sim.logged("state_change")) {
+      if (l.find("-> red") != std::string::npos) out.push_back(l);
+    }
+    return out;
+  };
+  CHECK(to_red().empty());
+  sim.fail("db/tcp");
+  sim.run_for(11s);  // two runs: still pending
+  CHECK(sim.component("db") == Health::Green);
+  sim.run_for(5s);  // the third
+  CHECK(sim.component("db") == Health::Red);
+  CHECK(to_red().front() == "signal db/tcp: green -> red: connection refused");
+}

@@ -89,20 +89,6 @@ TEST_CASE("a service going down turns its component red after `failures` runs an
   CHECK(d.stop(SIGTERM) == 0);
 }
 
-TEST_CASE("a single failed run with failures = 3 changes nothing", "[integration][daemon]") {
-  Service db, api;
-  DaemonProcess d(model_for(db, api));
-  REQUIRE(d.wait_ready());
-  REQUIRE(becomes(d, "component", "db", "green"));
-  const int before = db.served;
-  db.fail_next = 1;
-  // Wait until the failed answer and three good ones after it were served.
-  REQUIRE(DaemonProcess::wait_until([&] { return db.served >= before + 4; }, 10s));
-  CHECK(d.component_state("db") == "green");
-  CHECK(d.log_events({{"event", "state_change"}, {"kind", "signal"}, {"component", "db"}, {"to", "red"}}).empty());
-  CHECK(d.stop(SIGTERM) == 0);
-}
-
 TEST_CASE("latency above yellow_above gives yellow", "[integration][daemon]") {
   Service db, api;
   DaemonProcess d(model_for(db, api));

@@ -234,6 +234,18 @@ depends_on = ["a", "db"]
   SECTION("TOML syntax error") {
     require_config_error(HM_HERE, with_base("[components.web\n"), 6, 16, "TOML syntax");
   }
+  SECTION("a heartbeat's yellow_after after its red_after: one error, at yellow_after (it crashed the loader)") {
+    const LoadResult r = load(R"([components.backup]
+  [[components.backup.signals]]
+  id = "nightly"
+  probe = "heartbeat"
+  red_after = "10s"
+  yellow_after = "25h"
+)", "age.toml");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(format(r.errors[0]) ==
+          R"(age.toml:6:18: error: component "backup" signal "nightly": yellow_after must not be after red_after)");
+  }
   SECTION("no components at all") {
     require_config_error(HM_HERE, "[daemon]\ninterval = \"5s\"\n", 1, 1, "the model has no components");
   }
