@@ -3,16 +3,15 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
-#include "alerting/content.h"
-#include "alerting/retry.h"
+#include "alerting/encode.h"
 #include "daemon/files.h"
-#include "model/json_text.h"
 #include "net/http_client.h"
 
 namespace greenlight::daemon {
@@ -72,43 +71,122 @@ std::string standard_webhooks_signature(const std::string& secret, const std::st
 }
 
 struct Delivery::Worker {
-  model::Receiver receiver;
-  std::string secret;  // never logged
   std::mutex mutex;
   std::condition_variable wake;
-  struct Item {
-    Notification n;
-    int attempts = 0;
-    model::TimePoint next{};
-    std::string last_error;
-  };
-  std::deque<Item> queue;  // guarded by mutex
-  bool stopping = false;   // guarded by mutex
+  std::shared_ptr<const Settings> settings;  // guarded by mutex; each attempt takes the current one
+  ReceiverQueue queue;                       // guarded by mutex
+  bool stopping = false;                     // guarded by mutex
+  bool retired = false;  // guarded by mutex: removed in a reload, exits once its queue is empty
+  bool exited = false;   // guarded by mutex
   std::thread thread;
-  std::mt19937_64 rng{std::random_device{}()};
+  std::mt19937_64 rng{std::random_device{}()};  // only the worker's thread draws
 };
+
+namespace {
+
+bool same_settings(const model::Receiver& a, const model::Receiver& b) {
+  return a.type == b.type && a.url == b.url && a.timeout == b.timeout && a.headers == b.headers &&
+         a.secret.file == b.secret.file && a.secret.env == b.secret.env;
+}
+
+}  // namespace
 
 Delivery::Delivery(const model::Model& m, Outbox& outbox, Log& log, Metrics& metrics, EventLog& events,
                    const model::Clock& clock)
     : outbox_(outbox), log_(log), metrics_(metrics), events_(events), clock_(clock) {
-  for (const model::Receiver& r : m.alerting.receivers) {
-    auto w = std::make_unique<Worker>();
-    w->receiver = r;
-    std::string error;
-    w->secret = read_secret(r.secret, error);
-    if (!error.empty()) log_.error("receiver_secret", "receiver " + r.name + ": " + error, {{"receiver", r.name}});
-    metrics_.receiver(r.name);
-    workers_.emplace(r.name, std::move(w));
-  }
-  for (auto& [name, w] : workers_) w->thread = std::thread([this, wp = w.get()] { run(*wp); });
+  std::lock_guard lock(mutex_);
+  for (const model::Receiver& r : m.alerting.receivers) add_worker_locked(settings_for(r));
 }
 
 Delivery::~Delivery() { stop(); }
 
+std::shared_ptr<const Delivery::Settings> Delivery::settings_for(const model::Receiver& r) {
+  std::string error;
+  auto s = std::make_shared<Settings>(Settings{r, read_secret(r.secret, error)});
+  if (!error.empty()) log_.error("receiver_secret", "receiver " + r.name + ": " + error, {{"receiver", r.name}});
+  return s;
+}
+
+void Delivery::add_worker_locked(std::shared_ptr<const Settings> s) {
+  auto w = std::make_unique<Worker>();
+  const std::string name = s->receiver.name;
+  w->queue.set_batching(batching_for(s->receiver.type));
+  w->settings = std::move(s);
+  metrics_.receiver(name);
+  if (!stopped_) w->thread = std::thread([this, wp = w.get()] { run(*wp); });
+  workers_.insert_or_assign(name, std::move(w));
+}
+
+void Delivery::retire_locked(Worker& w) {
+  std::size_t queued = 0;
+  {
+    std::lock_guard lock(w.mutex);
+    if (w.retired) return;
+    w.retired = true;
+    queued = w.queue.size();
+  }
+  w.wake.notify_all();
+  const std::string& name = w.settings->receiver.name;  // settings change only under mutex_, held here
+  log_.info("receiver_removed",
+            "receiver " + name + " removed: it takes no new notifications" +
+                (queued ? " and delivers the " + std::to_string(queued) + " it has queued" : ""),
+            {{"receiver", name}, {"queued", std::to_string(queued)}});
+}
+
+// Joins and forgets the workers of removed receivers that have delivered everything.
+void Delivery::reap_exited_locked() {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    Worker& w = *it->second;
+    bool done = false;
+    {
+      std::lock_guard lock(w.mutex);
+      done = w.exited && w.retired;
+    }
+    if (!done) {
+      ++it;
+      continue;
+    }
+    if (w.thread.joinable()) w.thread.join();
+    it = workers_.erase(it);
+  }
+}
+
+void Delivery::reconfigure(const model::Model& m) {
+  std::lock_guard lock(mutex_);
+  reap_exited_locked();
+  std::set<std::string> names;
+  for (const model::Receiver& r : m.alerting.receivers) {
+    names.insert(r.name);
+    auto s = settings_for(r);
+    const auto it = workers_.find(r.name);
+    if (it == workers_.end()) {
+      add_worker_locked(std::move(s));
+      log_.info("receiver_added", "receiver " + r.name + " added", {{"receiver", r.name}});
+      continue;
+    }
+    Worker& w = *it->second;
+    bool changed = false;
+    {
+      std::lock_guard wlock(w.mutex);
+      changed = w.retired || !same_settings(w.settings->receiver, r) || w.settings->secret != s->secret;
+      w.retired = false;  // removed and back before its queue ran dry: the same worker goes on
+      w.queue.set_batching(batching_for(r.type));
+      w.settings = std::move(s);
+    }
+    w.wake.notify_all();
+    if (changed) log_.info("receiver_changed", "receiver " + r.name + " changed", {{"receiver", r.name}});
+  }
+  for (auto& [name, w] : workers_) {
+    if (!names.contains(name)) retire_locked(*w);
+  }
+}
+
 bool Delivery::stop(std::chrono::milliseconds grace) {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
   for (auto& [name, w] : workers_) {
     {
-      std::lock_guard lock(w->mutex);
+      std::lock_guard wlock(w->mutex);
       w->stopping = true;
     }
     w->wake.notify_all();
@@ -129,185 +207,142 @@ bool Delivery::stop(std::chrono::milliseconds grace) {
   return idle;
 }
 
+void Delivery::drop(const Notification& n) {
+  log_.error("notification_dropped", "no receiver " + n.receiver + " for " + n.id + ": dropped",
+             {{"receiver", n.receiver}, {"id", n.id}, {"alert", n.alert_id}});
+  metrics_.notification(n.receiver, "dropped");
+  if (const std::string err = outbox_.done(n.id, "no_receiver"); !err.empty()) log_.error("outbox", err);
+}
+
 void Delivery::submit(const std::vector<Notification>& ns) {
   // Each receiver's share is queued under one lock and then woken once: a worker woken by
   // the first of a group would otherwise send it alone, before its group is queued.
-  std::map<Worker*, std::vector<const Notification*>> by_worker;
+  std::lock_guard lock(mutex_);
+  std::map<Worker*, std::vector<Notification>> by_worker;
   for (const Notification& n : ns) {
-    auto it = workers_.find(n.receiver);
+    const auto it = workers_.find(n.receiver);
     if (it == workers_.end()) {
-      log_.error("notification_dropped", "no receiver " + n.receiver + " for " + n.id, {{"receiver", n.receiver}});
-      outbox_.done(n.id, "no_receiver");
-      continue;
+      drop(n);
+    } else {
+      by_worker[it->second.get()].push_back(n);
     }
-    by_worker[it->second.get()].push_back(&n);
   }
   for (auto& [worker, mine] : by_worker) {
     {
-      std::lock_guard lock(worker->mutex);
-      for (const Notification* n : mine) worker->queue.push_back({*n, 0, n->not_before, {}});
+      std::lock_guard wlock(worker->mutex);
+      if (!worker->retired) {
+        worker->queue.push(mine);
+        metrics_.notification_queued(mine.size());
+        mine.clear();
+      }
     }
-    metrics_.notification_queued(mine.size());
+    for (const Notification& n : mine) drop(n);  // its receiver was removed
     worker->wake.notify_all();
   }
 }
 
-Delivery::Attempt Delivery::send(const Worker& w, const std::vector<Notification>& batch) {
-  const model::Receiver& r = w.receiver;
-  const Notification& first = batch.front();
+AttemptResult Delivery::send(const Settings& s, const std::vector<Notification>& batch) {
+  Encoded e = encode(s.receiver, s.secret, batch, clock_.now_system());
+  if (!e.request) return {0, e.error, {}, true};
+  ReceiverRequest& r = *e.request;
+  if (r.sign) {
+    r.headers.push_back(
+        {"webhook-signature", standard_webhooks_signature(s.secret, r.sign->id, r.sign->timestamp, r.body)});
+  }
   net::HttpRequest req;
   req.method = "POST";
+  req.url = std::move(r.url);
+  req.headers = std::move(r.headers);
+  req.body = std::move(r.body);
   req.timeout = r.timeout;
-  req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
-  std::vector<GroupItem> items;
-  for (const Notification& n : batch) items.push_back({n.record, n.reason, n.id});
-  std::string body;
-  switch (r.type) {
-    case model::ReceiverType::Webhook: {
-      req.url = r.url;
-      std::string id = first.id;
-      if (first.group_key.empty()) {
-        body = model::json_text(webhook_payload(first.record, first.reason, first.id, r.name));
-      } else {
-        const nlohmann::json payload = webhook_group_payload(items, r.name, first.group_key);
-        id = payload.at("id");
-        body = model::json_text(payload);
-      }
-      for (const auto& h : r.headers) req.headers.push_back(h);
-      req.headers.push_back({"webhook-id", id});
-      if (!w.secret.empty()) {
-        const auto ts = std::chrono::duration_cast<std::chrono::seconds>(clock_.now_system().time_since_epoch()).count();
-        req.headers.push_back({"webhook-timestamp", std::to_string(ts)});
-        req.headers.push_back({"webhook-signature", standard_webhooks_signature(w.secret, id, ts, body)});
-      }
-      break;
-    }
-    case model::ReceiverType::Alertmanager:
-      req.url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
-      body = model::json_text(alertmanager_payload(items));
-      break;
-    case model::ReceiverType::PagerDuty:  // never batched
-      if (w.secret.empty()) return {400, "no routing key (routing_key_file / routing_key_env)", {}};
-      req.url = r.url;
-      body = model::json_text(pagerduty_payload(first.record, first.reason, w.secret));
-      break;
-    case model::ReceiverType::Slack:
-      req.url = r.url.empty() ? w.secret : r.url;
-      if (req.url.empty()) return {400, "no incoming-webhook URL (url_file / url_env)", {}};
-      body = model::json_text(slack_payload(items));
-      break;
-  }
-  req.body = std::move(body);
   const net::HttpResponse res = net::http_request(req);
-  Attempt a{res.status, res.error, res.retry_after};
+  AttemptResult a{res.status, res.error, res.retry_after, false};
   if (res.status != 0 && (res.status < 200 || res.status >= 300)) {
     a.error = "HTTP " + std::to_string(res.status) + (res.body.empty() ? "" : ": " + res.body.substr(0, 200));
   }
   return a;
 }
 
+// One worker per receiver: ask the queue for the next batch, send it without the lock,
+// hand the answer back, carry out what it means; sleep until the next head is due.
 void Delivery::run(Worker& w) {
+  std::uniform_real_distribution<double> jitter(0, 1);
   std::unique_lock lock(w.mutex);
-  while (true) {
-    if (w.stopping) return;
-    // Candidates are the first queued notification of each alert: an alert's resolve
-    // never overtakes its firing, and a notification waiting out its backoff holds back
-    // only its own alert, not the whole receiver. The first due candidate goes, with the
-    // due candidates of its group.
+  while (!w.stopping) {
     const model::TimePoint now = clock_.now_system();
-    std::set<std::string> seen;
-    std::vector<std::deque<Worker::Item>::iterator> heads;
-    for (auto it = w.queue.begin(); it != w.queue.end(); ++it) {
-      if (seen.insert(it->n.alert_id).second) heads.push_back(it);
-    }
-    std::vector<Worker::Item> batch;
-    model::TimePoint earliest = model::TimePoint::max();
-    for (const auto& it : heads) {
-      if (it->next > now) {
-        earliest = std::min(earliest, it->next);
-      } else if (batch.empty()) {
-        batch.push_back(*it);  // stays queued until decided
-      } else if (!batch.front().n.group_key.empty() && it->n.group_key == batch.front().n.group_key &&
-                 w.receiver.type != model::ReceiverType::PagerDuty) {
-        batch.push_back(*it);
-      }
-    }
-    if (batch.empty()) {
-      if (earliest == model::TimePoint::max()) {
+    std::optional<Batch> batch = w.queue.next(now);
+    if (!batch) {
+      if (w.retired && w.queue.empty()) break;
+      const model::TimePoint due = w.queue.next_due();
+      if (due == model::TimePoint::max()) {
         w.wake.wait(lock);
       } else {
-        w.wake.wait_for(lock, earliest - now);
+        w.wake.wait_for(lock, due - now);
       }
       continue;
     }
+    const std::shared_ptr<const Settings> settings = w.settings;
+    const double draw = jitter(w.rng);
     ++sending_;
     lock.unlock();
-    std::vector<Notification> ns;
-    for (const auto& item : batch) ns.push_back(item.n);
-    const Attempt a = send(w, ns);
+    const AttemptResult result = send(*settings, batch->notifications);
     --sending_;
-    const alerting::Delivery result = classify(a.status);
-    const std::string receiver = w.receiver.name;
-    const Worker::Item& head = batch.front();
-    auto is_in_batch = [&](const Worker::Item& queued) {
-      return std::any_of(batch.begin(), batch.end(), [&](const Worker::Item& b) { return b.n.id == queued.n.id; });
-    };
-    if (result == alerting::Delivery::Retry) {
-      int attempts = 0;
-      for (const auto& item : batch) attempts = std::max(attempts, item.attempts + 1);
-      const double jitter = std::uniform_real_distribution<double>(0, 1)(w.rng);
-      const auto delay = backoff(attempts, jitter, parse_retry_after(a.retry_after));
-      for (std::size_t i = 0; i < batch.size(); ++i) metrics_.notification(receiver, "retried");
-      if (a.error != head.last_error) {  // log when the error changes, not on every attempt
-        log_.warn("notification_retry",
-                  "receiver " + receiver + ": " + a.error + "; retrying " + head.n.id +
-                      (batch.size() > 1 ? " and " + std::to_string(batch.size() - 1) + " more of its group" : "") +
-                      " in " + model::format_duration(delay) + " (attempt " + std::to_string(attempts) + ")",
-                  {{"receiver", receiver}, {"id", head.n.id}, {"alert", head.n.alert_id}});
-      }
-      lock.lock();
-      for (auto& queued : w.queue) {
-        if (!is_in_batch(queued)) continue;
-        queued.attempts = attempts;
-        queued.last_error = a.error;
-        queued.next = clock_.now_system() + delay;
-      }
-      continue;
-    }
-    const bool delivered = result == alerting::Delivery::Delivered;
-    std::vector<Event> events;
-    for (const auto& item : batch) {
-      const std::string reason(to_string(item.n.reason));
-      events.push_back({0, clock_.now_system(), "notification",
-                        receiver + (delivered ? " was told: " : " refused for good: ") + item.n.alert_id + " " + reason +
-                            " (" + std::string(to_string(item.n.severity)) + ")" + (delivered ? "" : ": " + a.error),
-                        {{"receiver", receiver},
-                         {"alert", item.n.alert_id},
-                         {"reason", reason},
-                         {"severity", std::string(to_string(item.n.severity))},
-                         {"outcome", delivered ? "delivered" : "failed"},
-                         {"id", item.n.id}}});
-      if (const std::string err = outbox_.done(item.n.id, delivered ? "delivered" : "failed"); !err.empty()) {
-        log_.error("outbox", err);
-      }
-      metrics_.notification(receiver, delivered ? "delivered" : "failed");
-      if (delivered) {
-        log_.info("notified",
-                  "receiver " + receiver + ": " + std::string(to_string(item.n.reason)) + " " + item.n.alert_id + " (" +
-                      std::string(to_string(item.n.severity)) + ") delivered as " + item.n.id,
-                  {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id},
-                   {"reason", std::string(to_string(item.n.reason))}});
-      } else {
-        log_.error("notification_failed", "receiver " + receiver + " refused " + item.n.id + " for good: " + a.error,
-                   {{"receiver", receiver}, {"id", item.n.id}, {"alert", item.n.alert_id}});
-      }
-    }
-    events_.record(std::move(events));
     lock.lock();
-    const auto before = w.queue.size();
-    std::erase_if(w.queue, is_in_batch);
-    for (auto i = w.queue.size(); i < before; ++i) metrics_.notification_dequeued();
+    const QueueOutcome out = w.queue.outcome(*batch, result, clock_.now_system(), draw);
+    lock.unlock();
+    report(settings->receiver.name, *batch, result, out);
+    lock.lock();
   }
+  w.exited = true;
+}
+
+void Delivery::report(const std::string& receiver, const Batch& batch, const AttemptResult& result,
+                      const QueueOutcome& out) {
+  for (std::size_t i = 0; i < out.removed; ++i) metrics_.notification_dequeued();
+  if (out.kind != QueueOutcome::Kind::Retry) {
+    record_final(receiver, batch, result, out.kind == QueueOutcome::Kind::Delivered);
+    return;
+  }
+  for (std::size_t i = 0; i < batch.notifications.size(); ++i) metrics_.notification(receiver, "retried");
+  if (!out.error_changed) return;  // log when the error changes, not on every attempt
+  const Notification& head = batch.notifications.front();
+  const std::size_t more = batch.notifications.size() - 1;
+  log_.warn("notification_retry",
+            "receiver " + receiver + ": " + result.error + "; retrying " + head.id +
+                (more > 0 ? " and " + std::to_string(more) + " more of its group" : "") + " in " +
+                model::format_duration(out.delay) + " (attempt " + std::to_string(out.attempt) + ")",
+            {{"receiver", receiver}, {"id", head.id}, {"alert", head.alert_id}});
+}
+
+void Delivery::record_final(const std::string& receiver, const Batch& batch, const AttemptResult& result,
+                            bool delivered) {
+  std::vector<Event> events;
+  for (const Notification& n : batch.notifications) {
+    const std::string reason(to_string(n.reason));
+    const std::string severity(to_string(n.severity));
+    events.push_back({0, clock_.now_system(), "notification",
+                      receiver + (delivered ? " was told: " : " refused for good: ") + n.alert_id + " " + reason +
+                          " (" + severity + ")" + (delivered ? "" : ": " + result.error),
+                      {{"receiver", receiver},
+                       {"alert", n.alert_id},
+                       {"reason", reason},
+                       {"severity", severity},
+                       {"outcome", delivered ? "delivered" : "failed"},
+                       {"id", n.id}}});
+    if (const std::string err = outbox_.done(n.id, delivered ? "delivered" : "failed"); !err.empty()) {
+      log_.error("outbox", err);
+    }
+    metrics_.notification(receiver, delivered ? "delivered" : "failed");
+    if (delivered) {
+      log_.info("notified",
+                "receiver " + receiver + ": " + reason + " " + n.alert_id + " (" + severity + ") delivered as " + n.id,
+                {{"receiver", receiver}, {"id", n.id}, {"alert", n.alert_id}, {"reason", reason}});
+    } else {
+      log_.error("notification_failed", "receiver " + receiver + " refused " + n.id + " for good: " + result.error,
+                 {{"receiver", receiver}, {"id", n.id}, {"alert", n.alert_id}});
+    }
+  }
+  events_.record(std::move(events));
 }
 
 }  // namespace greenlight::daemon

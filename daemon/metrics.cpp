@@ -83,7 +83,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                   .Add({});
   notifications_ = &prometheus::BuildCounter()
                         .Name("greenlight_notifications_total")
-                        .Help("Notification attempts by receiver and outcome (delivered, retried, failed).")
+                        .Help("Notification attempts by receiver and outcome (delivered, retried, failed; dropped: no such receiver).")
                         .Register(*registry_);
   action_runs_ = &prometheus::BuildCounter()
                       .Name("greenlight_action_runs_total")
@@ -118,7 +118,7 @@ void Metrics::notification(const std::string& receiver, const std::string& outco
   notifications_->Add({{"receiver", receiver}, {"outcome", outcome}}).Increment();
 }
 void Metrics::receiver(const std::string& receiver) {
-  for (const char* outcome : {"delivered", "retried", "failed"}) {
+  for (const char* outcome : {"delivered", "retried", "failed", "dropped"}) {
     notifications_->Add({{"receiver", receiver}, {"outcome", outcome}});
   }
 }

@@ -32,7 +32,7 @@ class Metrics {
   // How late a probe started after its scheduled slot (queueing in the pool included).
   void schedule_lag(double seconds);
   void skipped(std::uint64_t total);
-  // outcome: delivered, retried, failed
+  // outcome: delivered, retried, failed, dropped (its receiver does not exist)
   void notification(const std::string& receiver, const std::string& outcome);
   // Creates a receiver's series at 0, so dashboards and rate() see them before the first page.
   void receiver(const std::string& receiver);

@@ -1,0 +1,90 @@
+#include "alerting/encode.h"
+
+#include "alerting/content.h"
+#include "model/json_text.h"
+
+namespace greenlight::alerting {
+
+namespace {
+
+using Encoder = Encoded (*)(const model::Receiver&, const std::string&, const std::vector<Notification>&,
+                            model::TimePoint);
+
+std::vector<GroupItem> group_items(const std::vector<Notification>& batch) {
+  std::vector<GroupItem> items;
+  items.reserve(batch.size());
+  for (const Notification& n : batch) items.push_back({n.record, n.reason, n.id});
+  return items;
+}
+
+ReceiverRequest request_to(const model::Receiver& r, std::string url, const nlohmann::json& body) {
+  ReceiverRequest req;
+  req.url = std::move(url);
+  req.headers = {{"Content-Type", "application/json"}, {"User-Agent", "greenlight"}};
+  req.body = model::json_text(body);
+  req.timeout = r.timeout;
+  return req;
+}
+
+// A notification of a route without group_by goes alone, as the single payload; one with
+// a group_key goes as a group payload (even alone), whose id derives from its members'.
+Encoded encode_webhook(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
+                       model::TimePoint now) {
+  const Notification& first = batch.front();
+  const nlohmann::json payload = first.group_key.empty()
+                                     ? webhook_payload(first.record, first.reason, first.id, r.name)
+                                     : webhook_group_payload(group_items(batch), r.name, first.group_key);
+  const std::string id = first.group_key.empty() ? first.id : payload.at("id").get<std::string>();
+  ReceiverRequest req = request_to(r, r.url, payload);
+  for (const auto& h : r.headers) req.headers.push_back(h);
+  req.headers.push_back({"webhook-id", id});
+  if (!secret.empty()) {
+    const auto ts = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    req.headers.push_back({"webhook-timestamp", std::to_string(ts)});
+    req.sign = ReceiverRequest::Sign{id, ts};
+  }
+  return {std::move(req), {}};
+}
+
+Encoded encode_alertmanager(const model::Receiver& r, const std::string&, const std::vector<Notification>& batch,
+                            model::TimePoint) {
+  const std::string url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
+  return {request_to(r, url, alertmanager_payload(group_items(batch))), {}};
+}
+
+Encoded encode_pagerduty(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
+                         model::TimePoint) {
+  if (secret.empty()) return {std::nullopt, "no routing key (routing_key_file / routing_key_env)"};
+  const Notification& first = batch.front();  // PagerDuty batches are single
+  return {request_to(r, r.url, pagerduty_payload(first.record, first.reason, secret)), {}};
+}
+
+Encoded encode_slack(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
+                     model::TimePoint) {
+  const std::string& url = r.url.empty() ? secret : r.url;
+  if (url.empty()) return {std::nullopt, "no incoming-webhook URL (url_file / url_env)"};
+  return {request_to(r, url, slack_payload(group_items(batch))), {}};
+}
+
+Encoder encoder_for(model::ReceiverType type) {
+  switch (type) {
+    case model::ReceiverType::Webhook:
+      return encode_webhook;
+    case model::ReceiverType::Alertmanager:
+      return encode_alertmanager;
+    case model::ReceiverType::PagerDuty:
+      return encode_pagerduty;
+    case model::ReceiverType::Slack:
+      return encode_slack;
+  }
+  return encode_webhook;
+}
+
+}  // namespace
+
+Encoded encode(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
+               model::TimePoint now) {
+  return encoder_for(r.type)(r, secret, batch, now);
+}
+
+}  // namespace greenlight::alerting
