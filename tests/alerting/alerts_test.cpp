@@ -83,7 +83,7 @@ TEST_CASE("check out pages after alert_after, changes severity, and resolves onc
   CHECK(alert(book, "flow/browse").ends_at > alert(book, "flow/browse").starts_at);
 }
 
-TEST_CASE("severity follows the criticality x state matrix; none and unknown page nobody",
+TEST_CASE("severity follows the criticality x state matrix, none and unknown page nobody",
           "[alerting][alerts][severity]") {
   World w = shop();
   AlertBook book(w.model());
@@ -128,7 +128,7 @@ TEST_CASE("a database outage: the database pages, the components it explains are
   CHECK_FALSE(alert(book, "component/payments").suppressed);
 }
 
-TEST_CASE("a silence holds the page; when it ends and the alert still fires, it pages then",
+TEST_CASE("a silence holds the page, when it ends and the alert still fires, it pages then",
           "[alerting][alerts][silence]") {
   World w = shop();
   AlertBook book(w.model());

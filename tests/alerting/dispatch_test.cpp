@@ -62,7 +62,7 @@ struct Alerting {
 };
 }  // namespace
 
-TEST_CASE("a transition goes to its routes' receivers; the resolve to everyone told", "[alerting][dispatch]") {
+TEST_CASE("a transition goes to its routes' receivers, the resolve to everyone told", "[alerting][dispatch]") {
   Alerting a(shop_with_routes(kAlerting));
   auto& [w, book, d] = a;
   w.all_green();

@@ -60,7 +60,7 @@ std::string header(const ReceiverRequest& req, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("webhook: the greenlight payload with webhook-id; a secret adds what to sign", "[alerting][encode]") {
+TEST_CASE("webhook: the greenlight payload with webhook-id, a secret adds what to sign", "[alerting][encode]") {
   Receiver r = receiver(ReceiverType::Webhook, "http://hooks.example/in");
   r.headers = {{"X-Team", "db"}};
   const Encoded plain = encode(r, "", {note("gl-1", "component/db")}, kNow);

@@ -141,7 +141,7 @@ TEST_CASE("a silence on the target holds an action unless during_silence", "[ale
   CHECK(r.due().size() == 1);
 }
 
-TEST_CASE("a success clears the failures; yellow actions cover red; a recovered target resets the wait",
+TEST_CASE("a success clears the failures, yellow actions cover red, a recovered target resets the wait",
           "[alerting][healing]") {
   Rig r;
   r.w.settle("pricing", "health", Health::Red);
@@ -164,7 +164,7 @@ TEST_CASE("a success clears the failures; yellow actions cover red; a recovered 
   CHECK(r.due().size() == 1);
 }
 
-TEST_CASE("during_silence runs through a silence; a flow can be the target; yellow covers red",
+TEST_CASE("during_silence runs through a silence, a flow can be the target, yellow covers red",
           "[alerting][healing][silence]") {
   World w(require_model(HM_HERE, std::string(kModel) + R"(
 [[actions]]
@@ -202,7 +202,7 @@ run = ["/bin/true"]
   CHECK(healer.status()[0].held == "silenced");
 }
 
-TEST_CASE("attempts survive a restart; a run cut short by it counts as failed", "[alerting][healing][restart]") {
+TEST_CASE("attempts survive a restart, a run cut short by it counts as failed", "[alerting][healing][restart]") {
   Rig r;
   r.w.settle("pricing", "health", Health::Red);
   r.w.advance(30s);

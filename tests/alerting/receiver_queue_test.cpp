@@ -104,7 +104,7 @@ TEST_CASE("a notification waiting out its backoff holds back only its own alert"
   CHECK(q.empty());
 }
 
-TEST_CASE("the due heads of one group go as one request; PagerDuty takes one event per request",
+TEST_CASE("the due heads of one group go as one request, PagerDuty takes one event per request",
           "[alerting][queue]") {
   struct Row {
     const char* why;
@@ -191,7 +191,7 @@ TEST_CASE("what an answer means: delivered, retried with backoff and Retry-After
   }
 }
 
-TEST_CASE("a failed batch leaves the queue whole; the alert's next notification goes", "[alerting][queue]") {
+TEST_CASE("a failed batch leaves the queue whole, the alert's next notification goes", "[alerting][queue]") {
   ReceiverQueue q;
   q.push({note("a1", "A", "g"), note("b1", "B", "g"), note("a2", "A")});
   auto b = q.next(t0);

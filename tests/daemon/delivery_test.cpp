@@ -141,7 +141,7 @@ bool counted(const Rig& rig, const std::string& receiver, const std::string& out
 
 }  // namespace
 
-TEST_CASE("reconfigure adds a receiver, which then gets pages; before that they are dropped and counted",
+TEST_CASE("reconfigure adds a receiver, which then gets pages, before that they are dropped and counted",
           "[daemon][delivery][reload]") {
   Hook hook;
   Rig rig(with_receivers({webhook("a", hook.http.url("/a"))}));
@@ -181,7 +181,7 @@ TEST_CASE("a changed receiver sends new notifications with its new URL and re-re
   ::unsetenv("GREENLIGHT_TEST_DELIVERY_SECRET");
 }
 
-TEST_CASE("a removed receiver delivers what it had queued, with its settings; later ones are dropped",
+TEST_CASE("a removed receiver delivers what it had queued, with its settings, later ones are dropped",
           "[daemon][delivery][reload]") {
   Hook hook;
   Rig rig(with_receivers({webhook("a", hook.http.url("/a")), webhook("b", hook.http.url("/b"))}));

@@ -65,7 +65,7 @@ TEST_CASE("engine: a probe that never returns does not hold readiness past the f
   CHECK(sim.component("db") == Health::Unknown);
 }
 
-TEST_CASE("engine: alert_after holds a red flow's page for 30s; the resolve follows the recovery", "[engine]") {
+TEST_CASE("engine: alert_after holds a red flow's page for 30s, the resolve follows the recovery", "[engine]") {
   Sim sim(require_model(HM_HERE, kShop));
   sim.run_for(10s);
   sim.fail("db/tcp");
@@ -165,7 +165,7 @@ TEST_CASE("engine: a reload drops the results of the replaced model and probes t
   CHECK(sim.component("cache") == Health::Green);
 }
 
-TEST_CASE("engine: a single failed run with failures = 3 changes nothing; three in a row do", "[engine]") {
+TEST_CASE("engine: a single failed run with failures = 3 changes nothing, three in a row do", "[engine]") {
   std::string toml = kShop;
   toml.replace(toml.find("  target = \"127.0.0.1:5432\""), 0, "  failures = 3\n");
   Sim sim(require_model(HM_HERE, toml));

@@ -173,7 +173,7 @@ max_attempts = 1
   CHECK(d.stop(SIGTERM) == 0);
 }
 
-TEST_CASE("a URL action gets the trigger as JSON; a silence holds an action unless during_silence",
+TEST_CASE("a URL action gets the trigger as JSON, a silence holds an action unless during_silence",
           "[integration][actions][silences]") {
   Service svc;
   Recorder target("/restart", 202);

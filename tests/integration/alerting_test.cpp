@@ -316,7 +316,7 @@ TEST_CASE("silences: created and expired through the API, with the token", "[int
   CHECK(d.stop(SIGTERM) == 0);
 }
 
-TEST_CASE("PagerDuty and Slack receivers; a 4xx is a permanent failure; a slow receiver delays no other",
+TEST_CASE("PagerDuty and Slack receivers, a 4xx is a permanent failure, a slow receiver delays no other",
           "[integration][alerting][receivers]") {
   Service db, api;
   HttpFixture endpoints;

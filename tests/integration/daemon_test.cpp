@@ -317,7 +317,7 @@ TEST_CASE("greenlight check runs every signal once and exits with the state", "[
   CHECK(j["overall_detail"]["root_causes"][0]["component"] == "db");
 }
 
-TEST_CASE("a hung probe never delays the others; a closed TCP listener turns red", "[integration][daemon]") {
+TEST_CASE("a hung probe never delays the others, a closed TCP listener turns red", "[integration][daemon]") {
   Service hung, fast;
   hung.delay_ms = 5000;  // answers long after its 2 s timeout
   // A TCP listener the test opens and later closes.

@@ -64,7 +64,7 @@ void outage(Service& db, const Recorder& first) {
 
 }  // namespace
 
-TEST_CASE("a reload adds a receiver, changes a receiver's URL and re-routes; the resolve follows the firing",
+TEST_CASE("a reload adds a receiver, changes a receiver's URL and re-routes, the resolve follows the firing",
           "[integration][reload]") {
   Service db;
   Recorder a("/a"), b("/b"), a2("/a2");
