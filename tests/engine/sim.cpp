@@ -11,8 +11,10 @@ namespace {
 constexpr std::int64_t kStartMs = 1'795'946'400'000;
 }  // namespace
 
+TimePoint Sim::start() { return TimePoint{Duration{kStartMs}}; }
+
 Sim::Sim(std::shared_ptr<const Model> m, engine::Restored restored)
-    : now_{TimePoint{Duration{kStartMs}}, engine::SteadyTime{std::chrono::hours(1000)}}, t0_(now_.wall) {
+    : now_{start(), engine::SteadyTime{std::chrono::hours(1000)}}, t0_(now_.wall) {
   engine_ = std::make_unique<engine::Engine>(std::move(m), now_, std::move(restored));
   wake_at_ = now_.steady;
 }
@@ -25,6 +27,20 @@ void Sim::fail(const std::string& key, const std::string& message) { answer(key,
 void Sim::pass(const std::string& key, double value) { answer(key, {true, value, "ok", {}}); }
 void Sim::hang(const std::string& key) { hung_[key] = true; }
 
+void Sim::resume(const std::string& key) {
+  hung_.erase(key);
+  std::erase_if(hung_runs_, [&](const auto& run) {
+    if (run.first != key) return false;
+    pending_.results.push_back({run.second.generation, run.second.signal, answer_of(key)});
+    return true;
+  });
+}
+
+ProbeOutcome Sim::answer_of(const std::string& key) const {
+  const auto it = answers_.find(key);
+  return it == answers_.end() ? ProbeOutcome{true, 0.01, "ok", {}} : it->second;
+}
+
 void Sim::heartbeat(const std::string& component, const std::string& signal) {
   pending_.heartbeats.push_back({component, signal, now_.wall});
 }
@@ -36,8 +52,14 @@ void Sim::action_done(const std::string& action, bool ok, const std::string& mes
 void Sim::record(engine::Effects& fx) {
   ++steps;
   if (fx.publish) ++publishes;
-  for (auto& n : fx.notifications) notifications.push_back(std::move(n));
-  for (auto& a : fx.actions) actions.push_back(std::move(a));
+  for (auto& n : fx.notifications) {
+    notifications.push_back(std::move(n));
+    sent_at.push_back(now_.wall);
+  }
+  for (auto& a : fx.actions) {
+    actions.push_back(std::move(a));
+    started_at.push_back(now_.wall);
+  }
   for (auto& l : fx.logs) logs.push_back(std::move(l));
   for (auto& e : fx.events) events.push_back(std::move(e));
   probes_started += fx.probes.size();
@@ -45,10 +67,11 @@ void Sim::record(engine::Effects& fx) {
   const Model& m = engine_->model();
   for (const engine::ProbeStart& p : fx.probes) {
     const std::string key = m.signal_key(p.signal);
-    if (hung_.count(key)) continue;
-    const auto it = answers_.find(key);
-    ProbeOutcome o = it == answers_.end() ? ProbeOutcome{true, 0.01, "ok", {}} : it->second;
-    pending_.results.push_back({p.generation, p.signal, std::move(o)});
+    if (hung_.count(key)) {
+      hung_runs_.emplace_back(key, p);
+      continue;
+    }
+    pending_.results.push_back({p.generation, p.signal, answer_of(key)});
   }
   wake_at_ = pending_.empty() ? fx.wake_at : now_.steady;
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -19,6 +20,8 @@ namespace greenlight::test {
 class Sim {
  public:
   explicit Sim(std::shared_ptr<const model::Model> m, engine::Restored restored = {});
+  // The fake wall clock's start, 2026-11-29T10:00:00Z (for Restored times before it).
+  static model::TimePoint start();
 
   // What the probe of "component/signal" answers from now on (default: ok, value 0.01).
   void answer(const std::string& key, model::ProbeOutcome outcome);
@@ -26,6 +29,9 @@ class Sim {
   void pass(const std::string& key, double value = 0.01);
   // Probes of "component/signal" never return (a hung probe).
   void hang(const std::string& key);
+  // The hung runs of "component/signal" return now, with its current answer; later runs
+  // answer as usual.
+  void resume(const std::string& key);
 
   // Steps the engine at each wake-up until `d` has passed.
   void run_for(model::Duration d);
@@ -42,7 +48,9 @@ class Sim {
 
   // Recorded effects, in order.
   std::vector<alerting::Notification> notifications;
+  std::vector<model::TimePoint> sent_at;  // when each of `notifications` was returned
   std::vector<engine::ActionRun> actions;
+  std::vector<model::TimePoint> started_at;  // when each of `actions` was returned
   std::vector<engine::LogLine> logs;
   std::vector<engine::Event> events;
   std::size_t probes_started = 0;
@@ -58,11 +66,13 @@ class Sim {
 
  private:
   void record(engine::Effects& fx);
+  model::ProbeOutcome answer_of(const std::string& key) const;
   engine::Now now_;
   model::TimePoint t0_;
   std::unique_ptr<engine::Engine> engine_;
   std::map<std::string, model::ProbeOutcome> answers_;
   std::map<std::string, bool> hung_;
+  std::vector<std::pair<std::string, engine::ProbeStart>> hung_runs_;  // key, run
   engine::Inputs pending_;
   engine::SteadyTime wake_at_{};
 };
