@@ -99,6 +99,32 @@ AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNo
   }
 }
 
+void AlertBook::carry_over(const AlertBook& old) {
+  for (Alert& a : alerts_) {
+    const auto i = old.find(a.id);
+    if (!i) continue;
+    const Alert& o = old.alerts_[*i];
+    a.status = o.status;
+    a.state = o.state;
+    a.severity = o.severity;
+    a.pending_since = o.pending_since;
+    a.starts_at = o.starts_at;
+    a.ends_at = o.ends_at;
+    a.flapping = o.flapping;
+    a.changes = o.changes;
+    a.last_state = o.last_state;
+    a.told_firing = o.told_firing;
+    a.told_severity = o.told_severity;
+  }
+}
+
+std::optional<std::size_t> AlertBook::find(std::string_view id) const {
+  for (std::size_t i = 0; i < alerts_.size(); ++i) {
+    if (alerts_[i].id == id) return i;
+  }
+  return std::nullopt;
+}
+
 void AlertBook::restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at) {
   for (Alert& a : alerts_) {
     if (a.id != alert_id) continue;

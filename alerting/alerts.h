@@ -108,6 +108,13 @@ class AlertBook {
 
   const std::vector<Alert>& alerts() const { return alerts_; }
 
+  // After a reload: an alert of the same id keeps what it was (pending since, firing since,
+  // its flapping history, what receivers were told); only its labels come from the new
+  // model. A reload does not restart alert_after.
+  void carry_over(const AlertBook& old);
+  // The index of the alert with this id.
+  std::optional<std::size_t> find(std::string_view id) const;
+
   // After a restart: receivers were told this alert fires (from the delivery journal).
   // It is held firing, so the next evaluations neither page again nor lose the resolve.
   void restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at);

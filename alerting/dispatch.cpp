@@ -65,10 +65,19 @@ void Dispatcher::hold_or_send(Notification n, TimePoint now, std::vector<Notific
   }
 }
 
+bool Dispatcher::is_held(const std::string& alert_id, const std::string& receiver) const {
+  return std::any_of(held_.begin(), held_.end(),
+                     [&](const Notification& h) { return h.alert_id == alert_id && h.receiver == receiver; });
+}
+
 std::vector<Notification> Dispatcher::release(TimePoint now) {
   std::vector<Notification> out;
   for (auto it = held_.begin(); it != held_.end();) {
     if (it->not_before <= now) {
+      // Reminders count from when the receiver was told, not from the decision.
+      if (auto a = told_.find(it->alert_id); a != told_.end()) {
+        if (auto t = a->second.find(it->receiver); t != a->second.end()) t->second.last_sent = now;
+      }
       out.push_back(std::move(*it));
       it = held_.erase(it);
     } else {
@@ -151,7 +160,10 @@ std::vector<Notification> Dispatcher::repeats(const Model& m, const HealthState&
     const auto routes = route_alert(m.alerting.routes, a.labels, a.told_severity);
     for (auto& [receiver, t] : it->second) {
       const Receiver* r = find_receiver(m, receiver);
-      if (r == nullptr) continue;
+      // A receiver whose firing is still held for its group has not been told yet: no
+      // reminder (it would tell of the firing early, and a resolve folding the held firing
+      // away would then leave it firing for ever).
+      if (r == nullptr || is_held(a.id, receiver)) continue;
       model::Duration every = r->type == ReceiverType::Alertmanager ? kAlertmanagerResend : model::Duration::max();
       for (const RouteMatch& rm : routes) {
         if (rm.receiver == receiver) every = std::min(every, rm.route->repeat_interval);

@@ -83,6 +83,7 @@ class Dispatcher {
   std::map<std::string, TimePoint> groups_;                  // group key -> its last or next send
   std::map<std::string, int> repeat_count_;                  // for distinct reminder ids
   std::vector<Notification> held_;                           // waiting for their group, in decision order
+  bool is_held(const std::string& alert_id, const std::string& receiver) const;
   // Adds `n` to `out` (due now) or to the held ones, folding it into a held notification
   // of the same alert and receiver.
   void hold_or_send(Notification n, TimePoint now, std::vector<Notification>& out);

@@ -145,9 +145,8 @@ void Engine::start_due(Now now, Effects& fx) {
 void Engine::apply_reload(std::shared_ptr<const Model> m, Now now, Effects& fx) {
   CarriedState carried = carry_over(*model_, state_, *m, now.wall);
   auto book = std::make_unique<alerting::AlertBook>(*m);
-  for (const alerting::Alert& a : book_->alerts()) {
-    if (a.told_firing) book->restore_told(a.id, a.told_severity, a.starts_at);
-  }
+  book->carry_over(*book_);
+  resolve_removed(*book, now, fx);
   auto healer = std::make_unique<alerting::Healer>(*m);
   healer->carry_over(*model_, *healer_, *m);
   book_ = std::move(book);
@@ -163,6 +162,24 @@ void Engine::apply_reload(std::shared_ptr<const Model> m, Now now, Effects& fx) 
                            std::to_string(model_->flows.size()) + " flows",
                        {{"ok", true}}});
   fx.reloaded = true;
+}
+
+void Engine::resolve_removed(const alerting::AlertBook& next, Now now, Effects& fx) {
+  // An alert the new model no longer has (its flow or component removed, or alert = false)
+  // resolves for whoever was told of its firing: decided on the old model, which has it.
+  std::vector<alerting::Notice> gone;
+  for (std::size_t i = 0; i < book_->alerts().size(); ++i) {
+    const alerting::Alert& a = book_->alerts()[i];
+    if (!a.told_firing || next.find(a.id)) continue;
+    gone.push_back({i, alerting::NotifyReason::Resolved, a.told_severity, a.state, now.wall});
+    fx.logs.push_back({LogLevel::Info, "alert",
+                       a.id + " resolved: no longer in the model after the reload",
+                       {{"alert", a.id}, {"reason", "resolved"}}});
+  }
+  if (gone.empty()) return;
+  auto ns = dispatcher_.dispatch(*model_, state_, *book_, gone, now.wall);
+  fx.notifications.insert(fx.notifications.end(), std::make_move_iterator(ns.begin()),
+                          std::make_move_iterator(ns.end()));
 }
 
 void Engine::apply_action_ends(const std::vector<ActionDone>& ends, Now now, Effects& fx) {
@@ -205,7 +222,8 @@ void Engine::alert_pass(Now now, Effects& fx) {
   ns.insert(ns.end(), std::make_move_iterator(released.begin()), std::make_move_iterator(released.end()));
   ns.insert(ns.end(), std::make_move_iterator(reminders.begin()), std::make_move_iterator(reminders.end()));
   for (const alerting::Notice& n : notices) fx.logs.push_back(alert_line(book_->alerts()[n.alert], n));
-  fx.notifications = std::move(ns);
+  fx.notifications.insert(fx.notifications.end(), std::make_move_iterator(ns.begin()),
+                          std::make_move_iterator(ns.end()));
 }
 
 void Engine::check_ready(Now now, Effects& fx) {

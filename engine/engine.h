@@ -94,6 +94,7 @@ class Engine {
 
  private:
   void apply_reload(std::shared_ptr<const model::Model> m, Now now, Effects& fx);
+  void resolve_removed(const alerting::AlertBook& next, Now now, Effects& fx);
   void apply_results(std::vector<ProbeResult>& results, Now now, Effects& fx);
   void apply_heartbeats(const std::vector<HeartbeatPing>& pings, Now now, Effects& fx);
   void apply_action_ends(const std::vector<ActionDone>& ends, Now now, Effects& fx);

@@ -660,12 +660,11 @@ during_silence = true
 
 // ---- found while writing these: behaviour that contradicts the headers or SPEC ----------
 
-// [!mayfail]: a reload restarts alert_after. Engine::apply_reload builds a new AlertBook
-// and carries over only the alerts told firing, so a pending alert starts pending again at
-// the reload: a red checkout with alert_after = 30s reloaded after 20s pages at 50s, and a
+// A reload used to restart alert_after (the new AlertBook carried over only the alerts
+// told firing, so a pending alert started pending again at the reload): a red checkout with alert_after = 30s reloaded after 20s pages at 50s, and a
 // config reloaded more often than alert_after never pages. SPEC 2: "the non-green state
 // must hold that long before firing"; engine.h: "state carried over by id".
-TEST_CASE("engine: a reload does not restart a pending alert's alert_after", "[engine][timing][reload][!mayfail]") {
+TEST_CASE("engine: a reload does not restart a pending alert's alert_after", "[engine][timing][reload]") {
   std::string slow = std::string(kShop) + kOncall + kToOncall;
   slow.insert(slow.find("steps = [\"api\"]\n") + std::strlen("steps = [\"api\"]\n"), "alert_after = \"30s\"\n");
   Sim sim(require_model(HM_HERE, slow));
@@ -680,12 +679,11 @@ TEST_CASE("engine: a reload does not restart a pending alert's alert_after", "[e
   CHECK(told_about(sim, "flow/checkout") == std::vector<std::string>{"oncall firing critical flow/checkout"});
 }
 
-// [!mayfail]: a firing alert whose subject a reload removes is never resolved. The new
-// AlertBook has no such alert, so no Resolved notice is ever made; the dispatcher keeps
-// the receivers told of it for ever (Snapshot::told lists it). SPEC 2: "Resolved is always
+// A firing alert whose subject a reload removed used to be never resolved (the new
+// AlertBook had no such alert; the dispatcher kept the receivers told of it for ever). SPEC 2: "Resolved is always
 // sent to every receiver that was told of the firing"; 5a: no notification is lost because
 // of a reload.
-TEST_CASE("engine: a reload that removes a firing flow resolves its alert", "[engine][timing][reload][!mayfail]") {
+TEST_CASE("engine: a reload that removes a firing flow resolves its alert", "[engine][timing][reload]") {
   Sim sim(shop());
   sim.run_for(10s);
   sim.fail("search/ping");
@@ -700,15 +698,15 @@ TEST_CASE("engine: a reload that removes a firing flow resolves its alert", "[en
   CHECK(sim.engine().dispatcher().told().count("flow/find") == 0);
 }
 
-// [!mayfail]: reminders are not held with the firing they remind of. An alert that joins
-// a group mid-interval is held until the group's next tick (default group_interval 5m),
-// but Dispatcher::repeats() counts from the decision and re-sends to Alertmanager after a
+// Reminders used to go out before the firing they remind of. An alert that joins a group
+// mid-interval is held until the group's next tick (default group_interval 5m), but
+// Dispatcher::repeats() counted from the decision and re-sends to Alertmanager after a
 // minute, so Alertmanager hears of the firing early; if the alert then clears before the
 // tick, the held firing and its resolve fold to nothing ("nobody was told"), and the
 // Alertmanager told by the reminder never hears the resolve. SPEC 2: "Resolved is always
 // sent to every receiver that was told of the firing".
 TEST_CASE("engine: a receiver reminded of a firing held for its group is told the resolve",
-          "[engine][timing][group][repeat][!mayfail]") {
+          "[engine][timing][group][repeat]") {
   Sim sim(shop(R"(
 [alerting.receivers.am]
 type = "alertmanager"
