@@ -201,7 +201,7 @@ url = "http://127.0.0.1:9098/hook"
 
 // ---- grouping --------------------------------------------------------------------------
 
-TEST_CASE("engine: an outage on a grouped route goes out as one batch after group_wait; later changes wait for "
+TEST_CASE("engine: an outage on a grouped route goes out as one batch after group_wait, later changes wait for "
           "the group's next group_interval tick",
           "[engine][timing][group]") {
   Sim sim(shop(R"(
@@ -330,7 +330,7 @@ match = { flow = "checkout" }
 
 // ---- silences --------------------------------------------------------------------------
 
-TEST_CASE("engine: a silence holds a firing; when it ends by time alone and the alert still fires, the page goes "
+TEST_CASE("engine: a silence holds a firing, when it ends by time alone and the alert still fires, the page goes "
           "out then",
           "[engine][timing][silence]") {
   Sim sim(shop());
@@ -472,7 +472,7 @@ TEST_CASE("engine: a component alert wholly explained by a dependency's firing a
 
 // ---- unknown ---------------------------------------------------------------------------
 
-TEST_CASE("engine: a firing alert whose signal goes stale stays firing; it resolves only when the signal is green",
+TEST_CASE("engine: a firing alert whose signal goes stale stays firing, it resolves only when the signal is green",
           "[engine][timing][unknown]") {
   Sim sim(shop());
   sim.run_for(10s);
