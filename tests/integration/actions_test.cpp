@@ -55,23 +55,19 @@ std::vector<json> action_events(DaemonProcess& d, const std::string& status) {
   return out;
 }
 
-std::int64_t ms_of(const std::string& rfc3339) {
-  // "2026-11-26T10:00:00.123Z" -> milliseconds of the day are enough for differences here.
-  const int h = std::stoi(rfc3339.substr(11, 2)), m = std::stoi(rfc3339.substr(14, 2));
-  const double s = std::stod(rfc3339.substr(17, 6));
-  return static_cast<std::int64_t>(((h * 60 + m) * 60 + s) * 1000);
-}
-
 }  // namespace
 
-TEST_CASE("an action runs once red for `for`, not within its cooldown, never past max_attempts, then raises its alert",
+// When an action runs (for, cooldown, max_attempts) is engine logic, tested on a fake clock
+// in tests/engine/engine_timing_test.cpp; this proves the wiring: a real command runs, its
+// outcome and output reach the events, the API and /metrics, and its alert a receiver.
+TEST_CASE("a failing action's runs and output reach the events, the API and /metrics, and its alert pages",
           "[integration][actions]") {
   Service svc;
   Recorder hook("/hook");
-  DaemonProcess d(model_with(svc, R"(for = "1s"
+  DaemonProcess d(model_with(svc, R"(for = "0s"
 run = ["/bin/sh", "-c", "echo run >> {DIR}/runs.txt; echo 'service would not start' >&2; exit 1"]
-cooldown = "2s"
-max_attempts = 3
+cooldown = "100ms"
+max_attempts = 2
 window = "1h"
 )", R"(
 [alerting.receivers.oncall]
@@ -83,16 +79,7 @@ match = { action = "restart-svc" }
 )"));
   REQUIRE(d.wait_ready());
   svc.status = 503;
-  REQUIRE(DaemonProcess::wait_until([&] { return d.component_state("svc") == "red"; }, 10s));
-  const std::string red_since = d.get_json("/api/v1/components/svc")["since"];
-  // Three runs, each a failure.
-  REQUIRE(DaemonProcess::wait_until([&] { return action_events(d, "finished").size() == 3; }, 20s));
-  const auto started = action_events(d, "started");
-  REQUIRE(started.size() == 3);
-  // The first only once red for 1 s; the next ones only after the 2 s cooldown.
-  CHECK(ms_of(started[0]["time"]) - ms_of(red_since) >= 1000);
-  CHECK(ms_of(started[1]["time"]) - ms_of(started[0]["time"]) >= 2000);
-  CHECK(ms_of(started[2]["time"]) - ms_of(started[1]["time"]) >= 2000);
+  REQUIRE(DaemonProcess::wait_until([&] { return action_events(d, "finished").size() == 2; }, 20s));
   for (const auto& e : action_events(d, "finished")) {
     CHECK(e["detail"]["outcome"] == "failed");
     CHECK(e["detail"]["message"].get<std::string>().find("exit 1") != std::string::npos);
@@ -107,7 +94,6 @@ match = { action = "restart-svc" }
     CHECK(alert["summary"].get<std::string>().find("restart-svc") != std::string::npos);
     CHECK(alert["runbook_url"] == "https://runbooks.example/svc");
   }
-  // Never past max_attempts: two more cooldowns go by, still three runs, and it says why.
   REQUIRE(DaemonProcess::wait_until(
       [&] {
         for (const auto& e : action_events(d, "held")) {
@@ -116,16 +102,14 @@ match = { action = "restart-svc" }
         return false;
       },
       10s));
-  std::this_thread::sleep_for(4s);
   std::ifstream runs_file(d.dir() + "/runs.txt");
   const std::string runs{std::istreambuf_iterator<char>(runs_file), std::istreambuf_iterator<char>()};
-  CHECK(std::count(runs.begin(), runs.end(), '\n') == 3);
-  CHECK(action_events(d, "started").size() == 3);
+  CHECK(std::count(runs.begin(), runs.end(), '\n') == 2);
   const json actions = d.get_json("/api/v1/actions")["actions"];
   REQUIRE(actions.size() == 1);
   CHECK(actions[0]["status"]["failing"] == true);
   CHECK(actions[0]["status"]["held"] == "max_attempts");
-  CHECK(d.get("/metrics")->body.find("greenlight_action_runs_total{action=\"restart-svc\",outcome=\"failed\"} 3") !=
+  CHECK(d.get("/metrics")->body.find("greenlight_action_runs_total{action=\"restart-svc\",outcome=\"failed\"} 2") !=
         std::string::npos);
   // The service comes back: the action's alert resolves.
   svc.status = 200;
