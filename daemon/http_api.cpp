@@ -1,6 +1,5 @@
 #include "daemon/http_api.h"
 
-#include "daemon/actions.h"
 #include "dashboards/assets.h"
 
 #include <charconv>
@@ -29,7 +28,7 @@ void send_json(httplib::Response& res, int status, const json& body) {
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status, json{{"error", message}, {"status", status}});
+  send_json(res, status, dashboards::error_json(status, message));
 }
 
 // "2026-11-26T22:00:00Z", "2026-11-26T22:00:00.5+01:00" -> time; nullopt if malformed.
@@ -52,17 +51,6 @@ std::optional<model::TimePoint> parse_rfc3339(const std::string& s) {
   const auto t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
                  std::chrono::milliseconds(static_cast<std::int64_t>(sec * 1000)) - std::chrono::minutes(offset_min);
   return std::chrono::time_point_cast<model::Duration>(t);
-}
-
-json silence_json(const alerting::Silence& s, model::TimePoint now) {
-  return {{"id", s.id},
-          {"match", s.match},
-          {"starts_at", model::format_rfc3339(s.starts_at)},
-          {"ends_at", model::format_rfc3339(s.ends_at)},
-          {"author", s.author},
-          {"comment", s.comment},
-          {"status", s.ends_at <= now ? "expired" : s.starts_at > now ? "pending" : "active"},
-          {"source", s.id.rfind("config-", 0) == 0 ? "config" : "api"}};
 }
 
 // Constant-time comparison: a token check must not leak how many characters matched.
@@ -163,10 +151,7 @@ void HttpApi::routes() {
       return send_error(res, 400, "components must be \"all\" or \"not_green\"");
     }
     const auto snap = core_.snapshot();
-    json body = dashboards::status_json(*snap->model, snap->state, which == "not_green");
-    body["ready"] = snap->ready;
-    body["evaluated_at"] = model::format_rfc3339(snap->evaluated_at);
-    send_json(res, 200, body);
+    send_json(res, 200, dashboards::status_json(*snap, which == "not_green"));
   });
   s.Get(R"(/api/v1/components/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     const auto snap = core_.snapshot();
@@ -186,23 +171,7 @@ void HttpApi::routes() {
   });
   s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();
-    json list = json::array();
-    for (const alerting::Alert& a : snap->alerts) {
-      if (a.status == alerting::AlertStatus::Inactive) continue;
-      const auto told = snap->told.find(a.id);
-      list.push_back({{"id", a.id},
-                      {"kind", alerting::to_string(a.kind)},
-                      {"status", alerting::to_string(a.status)},
-                      {"state", model::to_string(a.state)},
-                      {"severity", model::to_string(a.severity)},
-                      {"since", model::format_rfc3339(a.status == alerting::AlertStatus::Firing ? a.starts_at : a.pending_since)},
-                      {"suppressed", a.suppressed},
-                      {"silenced", a.silenced},
-                      {"flapping", a.flapping},
-                      {"labels", a.labels},
-                      {"receivers", told == snap->told.end() ? std::vector<std::string>{} : told->second}});
-    }
-    send_json(res, 200, json{{"alerts", list}});
+    send_json(res, 200, dashboards::alerts_json(snap->alerts, snap->told));
   });
   // ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
   // time; ?limit=N (default 200, at most 2000): the newest N that match, oldest first.
@@ -229,55 +198,14 @@ void HttpApi::routes() {
         return send_error(res, 400, "limit must be a number from 1 to 2000");
       }
     }
-    json list = json::array();
-    for (const Event& e : events_.query(after, since, limit)) list.push_back(to_json(e));
-    send_json(res, 200, json{{"events", std::move(list)}, {"last_seq", events_.last_seq()}});
+    send_json(res, 200, dashboards::events_json(events_.query(after, since, limit), events_.last_seq()));
   });
   s.Get("/api/v1/actions", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();
-    const model::Model& m = *snap->model;
-    json list = json::array();
-    for (std::size_t i = 0; i < m.actions.size(); ++i) {
-      const model::Action& a = m.actions[i];
-      const bool flow = a.flow != model::kNoIndex;
-      json j{{"name", a.name},
-             {"target", {{"kind", flow ? "flow" : "component"}, {"id", flow ? m.flows[a.flow].id : m.components[a.component].id}}},
-             {"state", model::to_string(a.state)},
-             {"for", model::format_duration(a.for_duration)},
-             {"cooldown", model::format_duration(a.cooldown)},
-             {"max_attempts", a.max_attempts},
-             {"window", model::format_duration(a.window)},
-             {"timeout", model::format_duration(a.timeout)},
-             {"during_silence", a.during_silence}};
-      if (a.run.empty()) {
-        j["url"] = redact_url(a.url);
-      } else {
-        j["run"] = a.run;
-      }
-      if (i < snap->actions.size()) {
-        const alerting::ActionStatus& s = snap->actions[i];
-        auto time_or_null = [](model::TimePoint t) { return t == model::TimePoint{} ? json(nullptr) : json(model::format_rfc3339(t)); };
-        j["status"] = {{"condition", s.condition},
-                       {"condition_since", s.condition ? time_or_null(s.condition_since) : json(nullptr)},
-                       {"running", s.running},
-                       {"held", s.held.empty() ? json(nullptr) : json(s.held)},
-                       {"attempts_in_window", s.attempts.size()},
-                       {"last_started", time_or_null(s.last_started)},
-                       {"last_finished", time_or_null(s.last_finished)},
-                       {"last_ok", s.last_ok ? json(*s.last_ok) : json(nullptr)},
-                       {"last_message", s.last_message},
-                       {"consecutive_failures", s.consecutive_failures},
-                       {"failing", s.failing}};
-      }
-      list.push_back(std::move(j));
-    }
-    send_json(res, 200, json{{"actions", std::move(list)}});
+    send_json(res, 200, dashboards::actions_json(*snap->model, snap->actions));
   });
   s.Get("/api/v1/silences", [this](const httplib::Request&, httplib::Response& res) {
-    const model::TimePoint now = clock_.now_system();
-    json list = json::array();
-    for (const auto& x : silences_.all()) list.push_back(silence_json(x, now));
-    send_json(res, 200, json{{"silences", list}});
+    send_json(res, 200, dashboards::silences_json(silences_.all(), clock_.now_system()));
   });
   s.Post("/api/v1/silences", [this, authorized](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
@@ -317,7 +245,7 @@ void HttpApi::routes() {
     events_.record({0, now, "silence", "silence " + id + " by " + x.author + ": " + x.comment,
                     {{"id", id}, {"author", x.author}, {"match", x.match}, {"status", "created"}}});
     for (const auto& created : silences_.all()) {
-      if (created.id == id) return send_json(res, 201, silence_json(created, now));
+      if (created.id == id) return send_json(res, 201, dashboards::silence_json(created, now));
     }
   });
   s.Delete(R"(/api/v1/silences/([^/]+))", [this, authorized](const httplib::Request& req, httplib::Response& res) {
@@ -328,7 +256,7 @@ void HttpApi::routes() {
     }
     log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
     events_.record({0, clock_.now_system(), "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
-    send_json(res, 200, json{{"id", id}, {"status", "expired"}});
+    send_json(res, 200, dashboards::silence_expired_json(id));
   });
 
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
@@ -366,15 +294,12 @@ void HttpApi::heartbeat(const std::string& component, const std::string& signal,
   }
   core_.heartbeat_received(component, signal);
   log_.info("heartbeat", "heartbeat from " + component + "/" + signal, {{"component", component}, {"signal", signal}});
-  send_json(res, 202, json{{"component", component}, {"signal", signal}, {"received_at", model::format_rfc3339(now)}});
+  send_json(res, 202, dashboards::heartbeat_json(component, signal, now));
 }
 
 void HttpApi::reload(httplib::Response& res) {
   const ReloadResult r = core_.request_reload().get();
-  if (r.ok) return send_json(res, 200, json{{"status", "reloaded"}});
-  send_json(res, 400, json{{"error", "the configuration is invalid; the running model is kept"},
-                           {"status", 400},
-                           {"errors", r.errors}});
+  send_json(res, r.ok ? 200 : 400, dashboards::reload_json(r.ok, r.errors));
 }
 
 void HttpApi::extend(const std::function<void(httplib::Server&)>& add) { add(*server_); }

@@ -1,8 +1,9 @@
 #pragma once
 
 // The HTTP interface (SPEC 4) on cpp-httplib: health, readiness, metrics, the JSON API
-// read from the core's snapshots, push heartbeats and reloads. Errors are JSON bodies
-// {"error": "..."} with the right status. Mutating calls need the bearer token when
+// read from the core's snapshots, push heartbeats and reloads. Handlers parse the request,
+// call one pure renderer of dashboards/render.h and send its JSON; errors are JSON bodies
+// {"error": "...", "status": N} with that status. Mutating calls need the bearer token when
 // [daemon] auth_token_file is set. Thread-safety: handlers run on cpp-httplib's pool and
 // only read snapshots or post to the core.
 
