@@ -61,6 +61,68 @@ bool same_secret(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
+// ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
+// time; ?limit=N (default 200, at most 2000). Returns "" or what is wrong with the query.
+struct EventsQuery {
+  std::uint64_t after = 0;
+  model::TimePoint since{};
+  std::size_t limit = 200;
+};
+std::string parse_events_query(const httplib::Request& req, EventsQuery& q) {
+  if (req.has_param("since")) {
+    const std::string v = req.get_param_value("since");
+    std::uint64_t seq = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
+    if (ec == std::errc() && end == v.data() + v.size()) {
+      q.after = seq;
+    } else if (const auto t = parse_rfc3339(v)) {
+      q.since = *t;
+    } else {
+      return "since must be an event sequence number or an RFC 3339 time, e.g. 2026-11-26T08:00:00Z";
+    }
+  }
+  if (req.has_param("limit")) {
+    const std::string v = req.get_param_value("limit");
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), q.limit);
+    if (ec != std::errc() || end != v.data() + v.size() || q.limit == 0 || q.limit > 2000) {
+      return "limit must be a number from 1 to 2000";
+    }
+  }
+  return "";
+}
+
+// The body of POST /api/v1/silences -> `x`. Returns "" or what is wrong with the body.
+std::string parse_silence(const std::string& text, model::TimePoint now, alerting::Silence& x) {
+  const json body = json::parse(text, nullptr, false);
+  if (!body.is_object()) return "the body must be a JSON object";
+  try {
+    const json match = body.value("match", json::object());
+    for (const auto& [k, v] : match.items()) x.match[k] = v.get<std::string>();
+    if (body.contains("starts_at")) {
+      const auto t = parse_rfc3339(body["starts_at"].get<std::string>());
+      if (!t) return "starts_at must be an RFC 3339 time, e.g. 2026-11-26T22:00:00Z";
+      x.starts_at = *t;
+    }
+    if (body.contains("ends_at")) {
+      const auto t = parse_rfc3339(body["ends_at"].get<std::string>());
+      if (!t) return "ends_at must be an RFC 3339 time, e.g. 2026-11-26T23:00:00Z";
+      x.ends_at = *t;
+    } else if (body.contains("duration")) {
+      const auto d = model::parse_duration(body["duration"].get<std::string>());
+      if (!d) return "duration must be like \"2h\" or \"30m\"";
+      x.ends_at = (x.starts_at == model::TimePoint{} ? now : x.starts_at) + *d;
+    } else {
+      return "give ends_at or duration";
+    }
+    x.author = body.value("author", "");
+    x.comment = body.value("comment", "");
+  } catch (const json::exception&) {
+    return "match must map label names to strings; author and comment are strings";
+  }
+  if (x.author.empty()) return "author is required: who silenced it";
+  return "";
+}
+
 }  // namespace
 
 HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
@@ -79,6 +141,14 @@ HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Lo
 
 HttpApi::~HttpApi() { stop(); }
 
+// Every mutating handler goes through this: 401 and no change without the token.
+bool HttpApi::authorized(const httplib::Request& req, httplib::Response& res) const {
+  if (auth_token_.empty() || same_secret(req.get_header_value("Authorization"), "Bearer " + auth_token_)) return true;
+  res.set_header("WWW-Authenticate", "Bearer");
+  send_error(res, 401, "this call needs Authorization: Bearer <token> (see [daemon] auth_token_file)");
+  return false;
+}
+
 void HttpApi::routes() {
   httplib::Server& s = *server_;
   // cpp-httplib's default socket options add SO_REUSEPORT, with which a second daemon
@@ -93,20 +163,12 @@ void HttpApi::routes() {
   s.set_write_timeout(std::chrono::seconds(10));
   s.set_keep_alive_timeout(5);
 
-  // Every mutating handler goes through this: 401 and no change without the token.
-  auto authorized = [this](const httplib::Request& req, httplib::Response& res) {
-    if (auth_token_.empty() || same_secret(req.get_header_value("Authorization"), "Bearer " + auth_token_)) return true;
-    res.set_header("WWW-Authenticate", "Bearer");
-    send_error(res, 401, "this call needs Authorization: Bearer <token> (see [daemon] auth_token_file)");
-    return false;
-  };
-
   // Bodyless POSTs (heartbeats, reload) are answered before cpp-httplib's routing: 0.11
   // tries to read a body from a POST that has neither Content-Length nor chunked
   // encoding, which is what a plain `curl -X POST` from a cron job sends, and then
   // answers 400 after its read timeout (yhirose/cpp-httplib#1738, #2279).
   static const std::regex kHeartbeat(R"(/api/v1/heartbeats/([^/]+)/([^/]+))");
-  s.set_pre_routing_handler([this, authorized](const httplib::Request& req, httplib::Response& res) {
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
     if (req.method != "POST") return R::Unhandled;
     std::smatch m;
@@ -144,6 +206,15 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     res.set_content(metrics_.render(snap.get()), "text/plain; version=0.0.4; charset=utf-8");
   });
+  state_routes();
+  alert_routes();
+  silence_routes();
+  error_handlers();
+}
+
+// The evaluation state: status, one component, one flow, the graph.
+void HttpApi::state_routes() {
+  httplib::Server& s = *server_;
   // ?components=not_green leaves the green components out (what the dashboard polls).
   s.Get("/api/v1/status", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string which = req.has_param("components") ? req.get_param_value("components") : "all";
@@ -169,75 +240,37 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     send_json(res, 200, model::graph_json(*snap->model, &snap->state));
   });
+}
+
+// What the alerting side did and does: alerts, the history of events, self-healing actions.
+void HttpApi::alert_routes() {
+  httplib::Server& s = *server_;
   s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();
     send_json(res, 200, dashboards::alerts_json(snap->alerts, snap->told));
   });
-  // ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
-  // time; ?limit=N (default 200, at most 2000): the newest N that match, oldest first.
+  // The newest `limit` events that match the query, oldest first.
   s.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
-    std::uint64_t after = 0;
-    model::TimePoint since{};
-    std::size_t limit = 200;
-    if (req.has_param("since")) {
-      const std::string v = req.get_param_value("since");
-      std::uint64_t seq = 0;
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
-      if (ec == std::errc() && end == v.data() + v.size()) {
-        after = seq;
-      } else if (const auto t = parse_rfc3339(v)) {
-        since = *t;
-      } else {
-        return send_error(res, 400, "since must be an event sequence number or an RFC 3339 time, e.g. 2026-11-26T08:00:00Z");
-      }
-    }
-    if (req.has_param("limit")) {
-      const std::string v = req.get_param_value("limit");
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
-      if (ec != std::errc() || end != v.data() + v.size() || limit == 0 || limit > 2000) {
-        return send_error(res, 400, "limit must be a number from 1 to 2000");
-      }
-    }
-    send_json(res, 200, dashboards::events_json(events_.query(after, since, limit), events_.last_seq()));
+    EventsQuery q;
+    if (const std::string error = parse_events_query(req, q); !error.empty()) return send_error(res, 400, error);
+    send_json(res, 200, dashboards::events_json(events_.query(q.after, q.since, q.limit), events_.last_seq()));
   });
   s.Get("/api/v1/actions", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();
     send_json(res, 200, dashboards::actions_json(*snap->model, snap->actions));
   });
+}
+
+void HttpApi::silence_routes() {
+  httplib::Server& s = *server_;
   s.Get("/api/v1/silences", [this](const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, dashboards::silences_json(silences_.all(), clock_.now_system()));
   });
-  s.Post("/api/v1/silences", [this, authorized](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/api/v1/silences", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
-    const json body = json::parse(req.body, nullptr, false);
-    if (!body.is_object()) return send_error(res, 400, "the body must be a JSON object");
     alerting::Silence x;
     const model::TimePoint now = clock_.now_system();
-    try {
-      const json match = body.value("match", json::object());
-      for (const auto& [k, v] : match.items()) x.match[k] = v.get<std::string>();
-      if (body.contains("starts_at")) {
-        const auto t = parse_rfc3339(body["starts_at"].get<std::string>());
-        if (!t) return send_error(res, 400, "starts_at must be an RFC 3339 time, e.g. 2026-11-26T22:00:00Z");
-        x.starts_at = *t;
-      }
-      if (body.contains("ends_at")) {
-        const auto t = parse_rfc3339(body["ends_at"].get<std::string>());
-        if (!t) return send_error(res, 400, "ends_at must be an RFC 3339 time, e.g. 2026-11-26T23:00:00Z");
-        x.ends_at = *t;
-      } else if (body.contains("duration")) {
-        const auto d = model::parse_duration(body["duration"].get<std::string>());
-        if (!d) return send_error(res, 400, "duration must be like \"2h\" or \"30m\"");
-        x.ends_at = (x.starts_at == model::TimePoint{} ? now : x.starts_at) + *d;
-      } else {
-        return send_error(res, 400, "give ends_at or duration");
-      }
-      x.author = body.value("author", "");
-      x.comment = body.value("comment", "");
-    } catch (const json::exception&) {
-      return send_error(res, 400, "match must map label names to strings; author and comment are strings");
-    }
-    if (x.author.empty()) return send_error(res, 400, "author is required: who silenced it");
+    if (const std::string error = parse_silence(req.body, now, x); !error.empty()) return send_error(res, 400, error);
     std::string error;
     const std::string id = silences_.add(x, now, error);
     if (id.empty()) return send_error(res, 400, error);
@@ -248,7 +281,7 @@ void HttpApi::routes() {
       if (created.id == id) return send_json(res, 201, dashboards::silence_json(created, now));
     }
   });
-  s.Delete(R"(/api/v1/silences/([^/]+))", [this, authorized](const httplib::Request& req, httplib::Response& res) {
+  s.Delete(R"(/api/v1/silences/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     const std::string id = req.matches[1].str();
     if (!silences_.expire(id, clock_.now_system())) {
@@ -258,7 +291,11 @@ void HttpApi::routes() {
     events_.record({0, clock_.now_system(), "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
     send_json(res, 200, dashboards::silence_expired_json(id));
   });
+}
 
+// Unrouted requests and handlers that threw answer JSON errors too.
+void HttpApi::error_handlers() {
+  httplib::Server& s = *server_;
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {

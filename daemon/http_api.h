@@ -21,6 +21,7 @@
 
 namespace httplib {
 class Server;
+struct Request;
 struct Response;
 }
 
@@ -40,6 +41,12 @@ class HttpApi {
 
  private:
   void routes();
+  void state_routes();
+  void alert_routes();
+  void silence_routes();
+  void error_handlers();
+  // false (and a 401 sent) when a token is set and the request does not carry it.
+  bool authorized(const httplib::Request& req, httplib::Response& res) const;
   void heartbeat(const std::string& component, const std::string& signal, httplib::Response& res);
   void reload(httplib::Response& res);
   Runtime& core_;
