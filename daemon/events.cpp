@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "daemon/files.h"
+#include "dashboards/render.h"
 #include "model/json_text.h"
 #include "model/types.h"
 
@@ -17,17 +18,12 @@ using nlohmann::json;
 namespace {
 // An event as a line of events.jsonl: the API's form with the time as epoch milliseconds.
 std::string line_of(const Event& e) {
-  json j = to_json(e);
+  json j = dashboards::event_json(e);
   j.erase("time");
   j["at"] = model::to_epoch_ms(e.at);
   return model::json_text(j) + "\n";
 }
 }  // namespace
-
-json to_json(const Event& e) {
-  return {{"seq", e.seq}, {"time", model::format_rfc3339(e.at)}, {"type", e.type}, {"message", e.message},
-          {"detail", e.detail}};
-}
 
 EventLog::EventLog(std::string state_dir, std::size_t capacity)
     : path_(state_dir.empty() ? "" : state_dir + "/events.jsonl"), capacity_(std::max<std::size_t>(capacity, 1)) {}

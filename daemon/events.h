@@ -21,9 +21,9 @@
 
 namespace greenlight::daemon {
 
-using Event = engine::Event;  // engine/effects.h
-
-nlohmann::json to_json(const Event& e);
+// The event itself is engine::Event (engine/effects.h); its JSON form is
+// dashboards::event_json (dashboards/render.h).
+using Event = engine::Event;
 
 class EventLog {
  public:

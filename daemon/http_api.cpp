@@ -1,6 +1,5 @@
 #include "daemon/http_api.h"
 
-#include "daemon/actions.h"
 #include "dashboards/assets.h"
 
 #include <charconv>
@@ -29,7 +28,7 @@ void send_json(httplib::Response& res, int status, const json& body) {
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status, json{{"error", message}, {"status", status}});
+  send_json(res, status, dashboards::error_json(status, message));
 }
 
 // "2026-11-26T22:00:00Z", "2026-11-26T22:00:00.5+01:00" -> time; nullopt if malformed.
@@ -54,23 +53,74 @@ std::optional<model::TimePoint> parse_rfc3339(const std::string& s) {
   return std::chrono::time_point_cast<model::Duration>(t);
 }
 
-json silence_json(const alerting::Silence& s, model::TimePoint now) {
-  return {{"id", s.id},
-          {"match", s.match},
-          {"starts_at", model::format_rfc3339(s.starts_at)},
-          {"ends_at", model::format_rfc3339(s.ends_at)},
-          {"author", s.author},
-          {"comment", s.comment},
-          {"status", s.ends_at <= now ? "expired" : s.starts_at > now ? "pending" : "active"},
-          {"source", s.id.rfind("config-", 0) == 0 ? "config" : "api"}};
-}
-
 // Constant-time comparison: a token check must not leak how many characters matched.
 bool same_secret(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
+}
+
+// ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
+// time; ?limit=N (default 200, at most 2000). Returns "" or what is wrong with the query.
+struct EventsQuery {
+  std::uint64_t after = 0;
+  model::TimePoint since{};
+  std::size_t limit = 200;
+};
+std::string parse_events_query(const httplib::Request& req, EventsQuery& q) {
+  if (req.has_param("since")) {
+    const std::string v = req.get_param_value("since");
+    std::uint64_t seq = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
+    if (ec == std::errc() && end == v.data() + v.size()) {
+      q.after = seq;
+    } else if (const auto t = parse_rfc3339(v)) {
+      q.since = *t;
+    } else {
+      return "since must be an event sequence number or an RFC 3339 time, e.g. 2026-11-26T08:00:00Z";
+    }
+  }
+  if (req.has_param("limit")) {
+    const std::string v = req.get_param_value("limit");
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), q.limit);
+    if (ec != std::errc() || end != v.data() + v.size() || q.limit == 0 || q.limit > 2000) {
+      return "limit must be a number from 1 to 2000";
+    }
+  }
+  return "";
+}
+
+// The body of POST /api/v1/silences -> `x`. Returns "" or what is wrong with the body.
+std::string parse_silence(const std::string& text, model::TimePoint now, alerting::Silence& x) {
+  const json body = json::parse(text, nullptr, false);
+  if (!body.is_object()) return "the body must be a JSON object";
+  try {
+    const json match = body.value("match", json::object());
+    for (const auto& [k, v] : match.items()) x.match[k] = v.get<std::string>();
+    if (body.contains("starts_at")) {
+      const auto t = parse_rfc3339(body["starts_at"].get<std::string>());
+      if (!t) return "starts_at must be an RFC 3339 time, e.g. 2026-11-26T22:00:00Z";
+      x.starts_at = *t;
+    }
+    if (body.contains("ends_at")) {
+      const auto t = parse_rfc3339(body["ends_at"].get<std::string>());
+      if (!t) return "ends_at must be an RFC 3339 time, e.g. 2026-11-26T23:00:00Z";
+      x.ends_at = *t;
+    } else if (body.contains("duration")) {
+      const auto d = model::parse_duration(body["duration"].get<std::string>());
+      if (!d) return "duration must be like \"2h\" or \"30m\"";
+      x.ends_at = (x.starts_at == model::TimePoint{} ? now : x.starts_at) + *d;
+    } else {
+      return "give ends_at or duration";
+    }
+    x.author = body.value("author", "");
+    x.comment = body.value("comment", "");
+  } catch (const json::exception&) {
+    return "match must map label names to strings; author and comment are strings";
+  }
+  if (x.author.empty()) return "author is required: who silenced it";
+  return "";
 }
 
 }  // namespace
@@ -91,6 +141,14 @@ HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Lo
 
 HttpApi::~HttpApi() { stop(); }
 
+// Every mutating handler goes through this: 401 and no change without the token.
+bool HttpApi::authorized(const httplib::Request& req, httplib::Response& res) const {
+  if (auth_token_.empty() || same_secret(req.get_header_value("Authorization"), "Bearer " + auth_token_)) return true;
+  res.set_header("WWW-Authenticate", "Bearer");
+  send_error(res, 401, "this call needs Authorization: Bearer <token> (see [daemon] auth_token_file)");
+  return false;
+}
+
 void HttpApi::routes() {
   httplib::Server& s = *server_;
   // cpp-httplib's default socket options add SO_REUSEPORT, with which a second daemon
@@ -105,20 +163,12 @@ void HttpApi::routes() {
   s.set_write_timeout(std::chrono::seconds(10));
   s.set_keep_alive_timeout(5);
 
-  // Every mutating handler goes through this: 401 and no change without the token.
-  auto authorized = [this](const httplib::Request& req, httplib::Response& res) {
-    if (auth_token_.empty() || same_secret(req.get_header_value("Authorization"), "Bearer " + auth_token_)) return true;
-    res.set_header("WWW-Authenticate", "Bearer");
-    send_error(res, 401, "this call needs Authorization: Bearer <token> (see [daemon] auth_token_file)");
-    return false;
-  };
-
   // Bodyless POSTs (heartbeats, reload) are answered before cpp-httplib's routing: 0.11
   // tries to read a body from a POST that has neither Content-Length nor chunked
   // encoding, which is what a plain `curl -X POST` from a cron job sends, and then
   // answers 400 after its read timeout (yhirose/cpp-httplib#1738, #2279).
   static const std::regex kHeartbeat(R"(/api/v1/heartbeats/([^/]+)/([^/]+))");
-  s.set_pre_routing_handler([this, authorized](const httplib::Request& req, httplib::Response& res) {
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
     if (req.method != "POST") return R::Unhandled;
     std::smatch m;
@@ -156,6 +206,15 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     res.set_content(metrics_.render(snap.get()), "text/plain; version=0.0.4; charset=utf-8");
   });
+  state_routes();
+  alert_routes();
+  silence_routes();
+  error_handlers();
+}
+
+// The evaluation state: status, one component, one flow, the graph.
+void HttpApi::state_routes() {
+  httplib::Server& s = *server_;
   // ?components=not_green leaves the green components out (what the dashboard polls).
   s.Get("/api/v1/status", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string which = req.has_param("components") ? req.get_param_value("components") : "all";
@@ -163,10 +222,7 @@ void HttpApi::routes() {
       return send_error(res, 400, "components must be \"all\" or \"not_green\"");
     }
     const auto snap = core_.snapshot();
-    json body = dashboards::status_json(*snap->model, snap->state, which == "not_green");
-    body["ready"] = snap->ready;
-    body["evaluated_at"] = model::format_rfc3339(snap->evaluated_at);
-    send_json(res, 200, body);
+    send_json(res, 200, dashboards::status_json(*snap, which == "not_green"));
   });
   s.Get(R"(/api/v1/components/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     const auto snap = core_.snapshot();
@@ -184,132 +240,37 @@ void HttpApi::routes() {
     const auto snap = core_.snapshot();
     send_json(res, 200, model::graph_json(*snap->model, &snap->state));
   });
+}
+
+// What the alerting side did and does: alerts, the history of events, self-healing actions.
+void HttpApi::alert_routes() {
+  httplib::Server& s = *server_;
   s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();
-    json list = json::array();
-    for (const alerting::Alert& a : snap->alerts) {
-      if (a.status == alerting::AlertStatus::Inactive) continue;
-      const auto told = snap->told.find(a.id);
-      list.push_back({{"id", a.id},
-                      {"kind", alerting::to_string(a.kind)},
-                      {"status", alerting::to_string(a.status)},
-                      {"state", model::to_string(a.state)},
-                      {"severity", model::to_string(a.severity)},
-                      {"since", model::format_rfc3339(a.status == alerting::AlertStatus::Firing ? a.starts_at : a.pending_since)},
-                      {"suppressed", a.suppressed},
-                      {"silenced", a.silenced},
-                      {"flapping", a.flapping},
-                      {"labels", a.labels},
-                      {"receivers", told == snap->told.end() ? std::vector<std::string>{} : told->second}});
-    }
-    send_json(res, 200, json{{"alerts", list}});
+    send_json(res, 200, dashboards::alerts_json(snap->alerts, snap->told));
   });
-  // ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
-  // time; ?limit=N (default 200, at most 2000): the newest N that match, oldest first.
+  // The newest `limit` events that match the query, oldest first.
   s.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
-    std::uint64_t after = 0;
-    model::TimePoint since{};
-    std::size_t limit = 200;
-    if (req.has_param("since")) {
-      const std::string v = req.get_param_value("since");
-      std::uint64_t seq = 0;
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
-      if (ec == std::errc() && end == v.data() + v.size()) {
-        after = seq;
-      } else if (const auto t = parse_rfc3339(v)) {
-        since = *t;
-      } else {
-        return send_error(res, 400, "since must be an event sequence number or an RFC 3339 time, e.g. 2026-11-26T08:00:00Z");
-      }
-    }
-    if (req.has_param("limit")) {
-      const std::string v = req.get_param_value("limit");
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), limit);
-      if (ec != std::errc() || end != v.data() + v.size() || limit == 0 || limit > 2000) {
-        return send_error(res, 400, "limit must be a number from 1 to 2000");
-      }
-    }
-    json list = json::array();
-    for (const Event& e : events_.query(after, since, limit)) list.push_back(to_json(e));
-    send_json(res, 200, json{{"events", std::move(list)}, {"last_seq", events_.last_seq()}});
+    EventsQuery q;
+    if (const std::string error = parse_events_query(req, q); !error.empty()) return send_error(res, 400, error);
+    send_json(res, 200, dashboards::events_json(events_.query(q.after, q.since, q.limit), events_.last_seq()));
   });
   s.Get("/api/v1/actions", [this](const httplib::Request&, httplib::Response& res) {
     const auto snap = core_.snapshot();
-    const model::Model& m = *snap->model;
-    json list = json::array();
-    for (std::size_t i = 0; i < m.actions.size(); ++i) {
-      const model::Action& a = m.actions[i];
-      const bool flow = a.flow != model::kNoIndex;
-      json j{{"name", a.name},
-             {"target", {{"kind", flow ? "flow" : "component"}, {"id", flow ? m.flows[a.flow].id : m.components[a.component].id}}},
-             {"state", model::to_string(a.state)},
-             {"for", model::format_duration(a.for_duration)},
-             {"cooldown", model::format_duration(a.cooldown)},
-             {"max_attempts", a.max_attempts},
-             {"window", model::format_duration(a.window)},
-             {"timeout", model::format_duration(a.timeout)},
-             {"during_silence", a.during_silence}};
-      if (a.run.empty()) {
-        j["url"] = redact_url(a.url);
-      } else {
-        j["run"] = a.run;
-      }
-      if (i < snap->actions.size()) {
-        const alerting::ActionStatus& s = snap->actions[i];
-        auto time_or_null = [](model::TimePoint t) { return t == model::TimePoint{} ? json(nullptr) : json(model::format_rfc3339(t)); };
-        j["status"] = {{"condition", s.condition},
-                       {"condition_since", s.condition ? time_or_null(s.condition_since) : json(nullptr)},
-                       {"running", s.running},
-                       {"held", s.held.empty() ? json(nullptr) : json(s.held)},
-                       {"attempts_in_window", s.attempts.size()},
-                       {"last_started", time_or_null(s.last_started)},
-                       {"last_finished", time_or_null(s.last_finished)},
-                       {"last_ok", s.last_ok ? json(*s.last_ok) : json(nullptr)},
-                       {"last_message", s.last_message},
-                       {"consecutive_failures", s.consecutive_failures},
-                       {"failing", s.failing}};
-      }
-      list.push_back(std::move(j));
-    }
-    send_json(res, 200, json{{"actions", std::move(list)}});
+    send_json(res, 200, dashboards::actions_json(*snap->model, snap->actions));
   });
+}
+
+void HttpApi::silence_routes() {
+  httplib::Server& s = *server_;
   s.Get("/api/v1/silences", [this](const httplib::Request&, httplib::Response& res) {
-    const model::TimePoint now = clock_.now_system();
-    json list = json::array();
-    for (const auto& x : silences_.all()) list.push_back(silence_json(x, now));
-    send_json(res, 200, json{{"silences", list}});
+    send_json(res, 200, dashboards::silences_json(silences_.all(), clock_.now_system()));
   });
-  s.Post("/api/v1/silences", [this, authorized](const httplib::Request& req, httplib::Response& res) {
+  s.Post("/api/v1/silences", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
-    const json body = json::parse(req.body, nullptr, false);
-    if (!body.is_object()) return send_error(res, 400, "the body must be a JSON object");
     alerting::Silence x;
     const model::TimePoint now = clock_.now_system();
-    try {
-      const json match = body.value("match", json::object());
-      for (const auto& [k, v] : match.items()) x.match[k] = v.get<std::string>();
-      if (body.contains("starts_at")) {
-        const auto t = parse_rfc3339(body["starts_at"].get<std::string>());
-        if (!t) return send_error(res, 400, "starts_at must be an RFC 3339 time, e.g. 2026-11-26T22:00:00Z");
-        x.starts_at = *t;
-      }
-      if (body.contains("ends_at")) {
-        const auto t = parse_rfc3339(body["ends_at"].get<std::string>());
-        if (!t) return send_error(res, 400, "ends_at must be an RFC 3339 time, e.g. 2026-11-26T23:00:00Z");
-        x.ends_at = *t;
-      } else if (body.contains("duration")) {
-        const auto d = model::parse_duration(body["duration"].get<std::string>());
-        if (!d) return send_error(res, 400, "duration must be like \"2h\" or \"30m\"");
-        x.ends_at = (x.starts_at == model::TimePoint{} ? now : x.starts_at) + *d;
-      } else {
-        return send_error(res, 400, "give ends_at or duration");
-      }
-      x.author = body.value("author", "");
-      x.comment = body.value("comment", "");
-    } catch (const json::exception&) {
-      return send_error(res, 400, "match must map label names to strings; author and comment are strings");
-    }
-    if (x.author.empty()) return send_error(res, 400, "author is required: who silenced it");
+    if (const std::string error = parse_silence(req.body, now, x); !error.empty()) return send_error(res, 400, error);
     std::string error;
     const std::string id = silences_.add(x, now, error);
     if (id.empty()) return send_error(res, 400, error);
@@ -317,10 +278,10 @@ void HttpApi::routes() {
     events_.record({0, now, "silence", "silence " + id + " by " + x.author + ": " + x.comment,
                     {{"id", id}, {"author", x.author}, {"match", x.match}, {"status", "created"}}});
     for (const auto& created : silences_.all()) {
-      if (created.id == id) return send_json(res, 201, silence_json(created, now));
+      if (created.id == id) return send_json(res, 201, dashboards::silence_json(created, now));
     }
   });
-  s.Delete(R"(/api/v1/silences/([^/]+))", [this, authorized](const httplib::Request& req, httplib::Response& res) {
+  s.Delete(R"(/api/v1/silences/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     const std::string id = req.matches[1].str();
     if (!silences_.expire(id, clock_.now_system())) {
@@ -328,9 +289,13 @@ void HttpApi::routes() {
     }
     log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
     events_.record({0, clock_.now_system(), "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
-    send_json(res, 200, json{{"id", id}, {"status", "expired"}});
+    send_json(res, 200, dashboards::silence_expired_json(id));
   });
+}
 
+// Unrouted requests and handlers that threw answer JSON errors too.
+void HttpApi::error_handlers() {
+  httplib::Server& s = *server_;
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {
@@ -366,15 +331,12 @@ void HttpApi::heartbeat(const std::string& component, const std::string& signal,
   }
   core_.heartbeat_received(component, signal);
   log_.info("heartbeat", "heartbeat from " + component + "/" + signal, {{"component", component}, {"signal", signal}});
-  send_json(res, 202, json{{"component", component}, {"signal", signal}, {"received_at", model::format_rfc3339(now)}});
+  send_json(res, 202, dashboards::heartbeat_json(component, signal, now));
 }
 
 void HttpApi::reload(httplib::Response& res) {
   const ReloadResult r = core_.request_reload().get();
-  if (r.ok) return send_json(res, 200, json{{"status", "reloaded"}});
-  send_json(res, 400, json{{"error", "the configuration is invalid; the running model is kept"},
-                           {"status", 400},
-                           {"errors", r.errors}});
+  send_json(res, r.ok ? 200 : 400, dashboards::reload_json(r.ok, r.errors));
 }
 
 void HttpApi::extend(const std::function<void(httplib::Server&)>& add) { add(*server_); }

@@ -1,8 +1,9 @@
 #pragma once
 
 // The HTTP interface (SPEC 4) on cpp-httplib: health, readiness, metrics, the JSON API
-// read from the core's snapshots, push heartbeats and reloads. Errors are JSON bodies
-// {"error": "..."} with the right status. Mutating calls need the bearer token when
+// read from the core's snapshots, push heartbeats and reloads. Handlers parse the request,
+// call one pure renderer of dashboards/render.h and send its JSON; errors are JSON bodies
+// {"error": "...", "status": N} with that status. Mutating calls need the bearer token when
 // [daemon] auth_token_file is set. Thread-safety: handlers run on cpp-httplib's pool and
 // only read snapshots or post to the core.
 
@@ -20,6 +21,7 @@
 
 namespace httplib {
 class Server;
+struct Request;
 struct Response;
 }
 
@@ -39,6 +41,12 @@ class HttpApi {
 
  private:
   void routes();
+  void state_routes();
+  void alert_routes();
+  void silence_routes();
+  void error_handlers();
+  // false (and a 401 sent) when a token is set and the request does not carry it.
+  bool authorized(const httplib::Request& req, httplib::Response& res) const;
   void heartbeat(const std::string& component, const std::string& signal, httplib::Response& res);
   void reload(httplib::Response& res);
   Runtime& core_;

@@ -137,4 +137,33 @@ json status_json(const Model& m, const HealthState& st, bool only_not_green) {
           {"components", std::move(components)}};
 }
 
+json status_json(const engine::Snapshot& snap, bool only_not_green) {
+  json body = status_json(*snap.model, snap.state, only_not_green);
+  body["ready"] = snap.ready;
+  body["evaluated_at"] = format_rfc3339(snap.evaluated_at);
+  return body;
+}
+
+json event_json(const engine::Event& e) {
+  return {{"seq", e.seq}, {"time", format_rfc3339(e.at)}, {"type", e.type}, {"message", e.message},
+          {"detail", e.detail}};
+}
+
+json events_json(const std::vector<engine::Event>& events, std::uint64_t last_seq) {
+  json list = json::array();
+  for (const engine::Event& e : events) list.push_back(event_json(e));
+  return {{"events", std::move(list)}, {"last_seq", last_seq}};
+}
+
+json heartbeat_json(const std::string& component, const std::string& signal, TimePoint received_at) {
+  return {{"component", component}, {"signal", signal}, {"received_at", format_rfc3339(received_at)}};
+}
+
+json reload_json(bool ok, const std::vector<std::string>& errors) {
+  if (ok) return {{"status", "reloaded"}};
+  return {{"error", "the configuration is invalid; the running model is kept"}, {"status", 400}, {"errors", errors}};
+}
+
+json error_json(int status, const std::string& message) { return {{"error", message}, {"status", status}}; }
+
 }  // namespace greenlight::dashboards

@@ -1,16 +1,33 @@
 #pragma once
 
-// Model + evaluation state -> JSON, as served by GET /api/v1/status and printed by
-// `greenlight check --format json`. Pure.
+// Every JSON body the HTTP API (SPEC 4, docs/api.md) answers with, and what
+// `greenlight check --format json` prints: functions of plain values (the model, its
+// evaluation state, alerts, action statuses, silences, events, `now`). Pure: no clock, no
+// I/O; the daemon's handlers parse the request, call one of these and send the result.
+// Thread-safety: none needed (no shared state).
+//
+// Worked example: GET /api/v1/alerts answers alerts_json(snap.alerts, snap.told), e.g.
+//   {"alerts": [{"id": "flow/checkout", "status": "firing", "severity": "critical",
+//                "receivers": ["oncall"], ...}]}
+// and a request it cannot serve answers error_json(404, "no component \"x\"") =
+//   {"error": "no component \"x\"", "status": 404}.
 
+#include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "alerting/alerts.h"
+#include "alerting/healing.h"
+#include "engine/effects.h"
+#include "engine/snapshot.h"
 #include "model/model.h"
 #include "model/propagate.h"
 
 namespace greenlight::dashboards {
 
+// ---- evaluation state (render.cpp) ------------------------------------------------------
 
 nlohmann::json root_causes_json(const model::Model& m, const model::HealthState& st,
                                 const std::vector<model::RootCause>& causes);
@@ -23,5 +40,46 @@ nlohmann::json overall_json(const model::Model& m, const model::HealthState& st)
 // {"overall": ..., "flows": [...], "components": [...]}; with `only_not_green`, the
 // components that are green are left out (the dashboard's poll on a large model).
 nlohmann::json status_json(const model::Model& m, const model::HealthState& st, bool only_not_green = false);
+// GET /api/v1/status: status_json of the snapshot plus "ready" and "evaluated_at".
+nlohmann::json status_json(const engine::Snapshot& snap, bool only_not_green);
+
+// ---- alerts, actions, silences (render_alerts.cpp) -------------------------------------
+
+// One active alert; `receivers` are those told it fires.
+nlohmann::json alert_json(const alerting::Alert& a, const std::vector<std::string>& receivers);
+// GET /api/v1/alerts: {"alerts": [...]}, the active (pending or firing) alerts in the
+// order given; `told` maps an alert id to the receivers told it fires.
+nlohmann::json alerts_json(const std::vector<alerting::Alert>& alerts,
+                           const std::map<std::string, std::vector<std::string>>& told);
+// What the healer knows of one action; times never set are null.
+nlohmann::json action_status_json(const alerting::ActionStatus& s);
+// One configured action (m.actions[i]), its URL redacted (model::redact_url); with
+// `status` (nullptr: none known yet), its "status" too.
+nlohmann::json action_json(const model::Model& m, std::size_t i, const alerting::ActionStatus* status);
+// GET /api/v1/actions: {"actions": [...]} in model order; `statuses` is per m.actions
+// (shorter while the healer has not caught up with a reload).
+nlohmann::json actions_json(const model::Model& m, const std::vector<alerting::ActionStatus>& statuses);
+// One silence, its "status" ("pending", "active", "expired") as of `now` and its
+// "source" ("config" for ids "config-...", else "api"). Also the answer to its POST.
+nlohmann::json silence_json(const alerting::Silence& s, model::TimePoint now);
+// GET /api/v1/silences: {"silences": [...]} in the order given.
+nlohmann::json silences_json(const std::vector<alerting::Silence>& silences, model::TimePoint now);
+// DELETE /api/v1/silences/{id}: {"id": id, "status": "expired"}.
+nlohmann::json silence_expired_json(const std::string& id);
+
+// ---- events, heartbeats, reloads, errors (render.cpp) ----------------------------------
+
+// {"seq", "time", "type", "message", "detail"} (the events.jsonl line's base too).
+nlohmann::json event_json(const engine::Event& e);
+// GET /api/v1/events: {"events": [...], "last_seq": last_seq}, events in the order given.
+nlohmann::json events_json(const std::vector<engine::Event>& events, std::uint64_t last_seq);
+// POST /api/v1/heartbeats/{component}/{signal}: what was recorded, and when.
+nlohmann::json heartbeat_json(const std::string& component, const std::string& signal,
+                              model::TimePoint received_at);
+// POST /-/reload: {"status": "reloaded"} when `ok`, else the 400 body saying the running
+// model is kept, with `errors` (FILE:LINE:COL lines).
+nlohmann::json reload_json(bool ok, const std::vector<std::string>& errors);
+// Every error answer: {"error": message, "status": status}.
+nlohmann::json error_json(int status, const std::string& message);
 
 }  // namespace greenlight::dashboards
