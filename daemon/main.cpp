@@ -3,10 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "daemon/app.h"
-#include "daemon/check.h"
-#include "daemon/demo.h"
-#include "daemon/run.h"
+#include "daemon/commands/app.h"
+#include "daemon/commands/check.h"
+#include "daemon/commands/demo.h"
+#include "daemon/runtime/run.h"
 
 int main(int argc, char** argv) {
   using namespace greenlight::daemon;

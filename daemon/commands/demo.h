@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "daemon/log.h"
+#include "daemon/runtime/log.h"
 #include "model/types.h"
 
 namespace greenlight::daemon {

@@ -1,4 +1,4 @@
-#include "daemon/metrics.h"
+#include "daemon/runtime/metrics.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

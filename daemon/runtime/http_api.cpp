@@ -1,4 +1,4 @@
-#include "daemon/http_api.h"
+#include "daemon/runtime/http_api.h"
 
 #include "dashboards/assets.h"
 

@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include "daemon/log.h"
+#include "daemon/runtime/log.h"
 
 namespace httplib {
 class Server;

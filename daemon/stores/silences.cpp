@@ -1,8 +1,8 @@
-#include "daemon/silences.h"
+#include "daemon/stores/silences.h"
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/files.h"
+#include "daemon/stores/files.h"
 #include "model/json_text.h"
 
 namespace greenlight::daemon {

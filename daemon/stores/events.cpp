@@ -1,4 +1,4 @@
-#include "daemon/events.h"
+#include "daemon/stores/events.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "daemon/files.h"
+#include "daemon/stores/files.h"
 #include "dashboards/render.h"
 #include "model/json_text.h"
 #include "model/types.h"

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/events.h"
-#include "daemon/files.h"
+#include "daemon/stores/events.h"
+#include "daemon/stores/files.h"
 
 using namespace greenlight::daemon;
 using greenlight::model::Duration;

@@ -1,4 +1,4 @@
-#include "daemon/delivery.h"
+#include "daemon/runtime/delivery.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "alerting/encode.h"
-#include "daemon/files.h"
+#include "daemon/stores/files.h"
 #include "net/http_client.h"
 
 namespace greenlight::daemon {

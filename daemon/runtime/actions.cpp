@@ -1,4 +1,4 @@
-#include "daemon/actions.h"
+#include "daemon/runtime/actions.h"
 
 #include <cstdio>
 #include <thread>

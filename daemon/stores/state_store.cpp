@@ -1,8 +1,8 @@
-#include "daemon/state_store.h"
+#include "daemon/stores/state_store.h"
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/files.h"
+#include "daemon/stores/files.h"
 #include "model/json_text.h"
 
 namespace greenlight::daemon {

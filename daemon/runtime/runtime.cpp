@@ -1,10 +1,10 @@
-#include "daemon/runtime.h"
+#include "daemon/runtime/runtime.h"
 
 #include <algorithm>
 
-#include "daemon/config_file.h"
-#include "daemon/files.h"
-#include "daemon/state_store.h"
+#include "daemon/stores/config_file.h"
+#include "daemon/stores/files.h"
+#include "daemon/stores/state_store.h"
 #include "model/json_text.h"
 
 namespace greenlight::daemon {

@@ -20,10 +20,10 @@
 
 #include "alerting/dispatch.h"
 #include "alerting/receiver_queue.h"
-#include "daemon/events.h"
-#include "daemon/log.h"
-#include "daemon/metrics.h"
-#include "daemon/outbox.h"
+#include "daemon/stores/events.h"
+#include "daemon/runtime/log.h"
+#include "daemon/runtime/metrics.h"
+#include "daemon/stores/outbox.h"
 #include "model/clock.h"
 
 namespace greenlight::daemon {

@@ -1,4 +1,4 @@
-#include "daemon/config_file.h"
+#include "daemon/stores/config_file.h"
 
 #include <cerrno>
 #include <cstring>

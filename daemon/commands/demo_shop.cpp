@@ -1,4 +1,4 @@
-#include "daemon/demo_shop.h"
+#include "daemon/commands/demo_shop.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/delivery.h"
+#include "daemon/runtime/delivery.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/scratch_dir.h"
 

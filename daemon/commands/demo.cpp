@@ -1,4 +1,4 @@
-#include "daemon/demo.h"
+#include "daemon/commands/demo.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -8,9 +8,9 @@
 #include <iostream>
 #include <regex>
 
-#include "daemon/demo_shop.h"
-#include "daemon/files.h"
-#include "daemon/run.h"
+#include "daemon/commands/demo_shop.h"
+#include "daemon/stores/files.h"
+#include "daemon/runtime/run.h"
 #include "dashboards/assets.h"
 #include "model/json_text.h"
 

@@ -18,14 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "daemon/actions.h"
-#include "daemon/delivery.h"
-#include "daemon/events.h"
-#include "daemon/heartbeats.h"
-#include "daemon/log.h"
-#include "daemon/metrics.h"
-#include "daemon/outbox.h"
-#include "daemon/silences.h"
+#include "daemon/runtime/actions.h"
+#include "daemon/runtime/delivery.h"
+#include "daemon/stores/events.h"
+#include "daemon/stores/heartbeats.h"
+#include "daemon/runtime/log.h"
+#include "daemon/runtime/metrics.h"
+#include "daemon/stores/outbox.h"
+#include "daemon/stores/silences.h"
 #include "engine/engine.h"
 #include "model/clock.h"
 #include "probes/runner.h"

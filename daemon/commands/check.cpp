@@ -1,4 +1,4 @@
-#include "daemon/check.h"
+#include "daemon/commands/check.h"
 
 #include <algorithm>
 #include <atomic>
@@ -7,8 +7,8 @@
 #include <sstream>
 #include <thread>
 
-#include "daemon/config_file.h"
-#include "daemon/heartbeats.h"
+#include "daemon/stores/config_file.h"
+#include "daemon/stores/heartbeats.h"
 #include "dashboards/render.h"
 #include "model/json_text.h"
 #include "probes/probe.h"

@@ -1,4 +1,4 @@
-#include "daemon/log.h"
+#include "daemon/runtime/log.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-#include "daemon/run.h"
+#include "daemon/runtime/run.h"
 
 #include <malloc.h>
 #include <signal.h>
@@ -9,13 +9,13 @@
 #include <iostream>
 #include <thread>
 
-#include "daemon/config_file.h"
-#include "daemon/delivery.h"
-#include "daemon/outbox.h"
-#include "daemon/silences.h"
-#include "daemon/files.h"
-#include "daemon/http_api.h"
-#include "daemon/runtime.h"
+#include "daemon/stores/config_file.h"
+#include "daemon/runtime/delivery.h"
+#include "daemon/stores/outbox.h"
+#include "daemon/stores/silences.h"
+#include "daemon/stores/files.h"
+#include "daemon/runtime/http_api.h"
+#include "daemon/runtime/runtime.h"
 #include "probes/runner.h"
 #include "net/process.h"
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "daemon/actions.h"
+#include "daemon/runtime/actions.h"
 
 using namespace greenlight::daemon;
 using greenlight::model::Action;

@@ -1,4 +1,4 @@
-#include "daemon/files.h"
+#include "daemon/stores/files.h"
 
 #include <fcntl.h>
 #include <unistd.h>

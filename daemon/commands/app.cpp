@@ -1,10 +1,10 @@
-#include "daemon/app.h"
+#include "daemon/commands/app.h"
 
 #include <filesystem>
 #include <ostream>
 
-#include "daemon/check.h"
-#include "daemon/config_file.h"
+#include "daemon/commands/check.h"
+#include "daemon/stores/config_file.h"
 #include "dashboards/assets.h"
 #include "dashboards/grafana.h"
 #include "model/graph_export.h"

@@ -12,12 +12,12 @@
 #include <string>
 #include <thread>
 
-#include "daemon/runtime.h"
-#include "daemon/events.h"
-#include "daemon/heartbeats.h"
-#include "daemon/log.h"
-#include "daemon/metrics.h"
-#include "daemon/silences.h"
+#include "daemon/runtime/runtime.h"
+#include "daemon/stores/events.h"
+#include "daemon/stores/heartbeats.h"
+#include "daemon/runtime/log.h"
+#include "daemon/runtime/metrics.h"
+#include "daemon/stores/silences.h"
 
 namespace httplib {
 class Server;

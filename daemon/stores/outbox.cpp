@@ -1,4 +1,4 @@
-#include "daemon/outbox.h"
+#include "daemon/stores/outbox.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "daemon/files.h"
+#include "daemon/stores/files.h"
 #include "model/json_text.h"
 
 namespace greenlight::daemon {
