@@ -26,6 +26,7 @@ std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, cons
     const bool flow = a.flow != kNoIndex;
     const NodeState& target = flow ? st.flows[a.flow] : st.components[a.component];
 
+    if (s.verify_until != TimePoint{}) verify(m, i, target, now);
     const bool holds = condition_holds(target.state, a.state);
     if (holds && !s.condition) s.condition_since = std::min(target.since, now);
     if (!holds) {
@@ -74,8 +75,38 @@ void Healer::finished(const Model& m, std::size_t action, bool ok, const std::st
   s.last_finished = now;
   s.last_ok = ok;
   s.last_message = message;
-  s.consecutive_failures = ok ? 0 : s.consecutive_failures + 1;
-  s.failing = !ok && s.consecutive_failures >= std::max(m.actions[action].max_attempts, 1);
+  if (ok) {
+    // Exit 0 is a claim; the target's state is the proof (verify()).
+    s.verify_until = now + m.actions[action].verify_within;
+    return;
+  }
+  s.verify_until = {};
+  ++s.consecutive_failures;
+  s.failing = s.consecutive_failures >= std::max(m.actions[action].max_attempts, 1);
+}
+
+void Healer::verify(const Model& m, std::size_t action, const NodeState& target, TimePoint now) {
+  const Action& a = m.actions[action];
+  ActionStatus& s = status_[action];
+  const std::string name = a.flow != kNoIndex ? "flow \"" + m.flows[a.flow].id + "\""
+                                               : "component \"" + m.components[a.component].id + "\"";
+  if (target.state == Health::Green) {
+    s.verify_until = {};
+    s.verdict = "helped";
+    s.consecutive_failures = 0;
+    s.failing = false;
+    verdicts_.push_back({action, true, name + " is green again"});
+  } else if (now >= s.verify_until) {
+    s.verify_until = {};
+    s.verdict = "did not help";
+    s.last_ok = false;
+    s.last_message += "; " + name + " is still " + std::string(to_string(target.state)) + " after " +
+                      format_duration(a.verify_within);
+    ++s.consecutive_failures;
+    s.failing = s.consecutive_failures >= std::max(a.max_attempts, 1);
+    verdicts_.push_back({action, false, name + " is still " + std::string(to_string(target.state)) + " " +
+                                            format_duration(a.verify_within) + " after it"});
+  }
 }
 
 std::vector<std::uint8_t> Healer::failing() const {
@@ -98,7 +129,9 @@ nlohmann::json Healer::to_json(const Model& m) const {
                               {"last_ok", s.last_ok ? nlohmann::json(*s.last_ok) : nlohmann::json(nullptr)},
                               {"last_message", s.last_message},
                               {"consecutive_failures", s.consecutive_failures},
-                              {"failing", s.failing}};
+                              {"failing", s.failing},
+                              {"verify_until", to_epoch_ms(s.verify_until)},
+                              {"verdict", s.verdict}};
   }
   return out;
 }
@@ -117,6 +150,8 @@ void Healer::restore(const Model& m, const nlohmann::json& saved) {
       s.last_message = it->at("last_message").get<std::string>();
       s.consecutive_failures = it->at("consecutive_failures").get<int>();
       s.failing = it->at("failing").get<bool>();
+      s.verify_until = from_epoch_ms(it->value("verify_until", std::int64_t{0}));
+      s.verdict = it->value("verdict", std::string{});
       if (it->at("running").get<bool>()) {  // interrupted: its outcome is unknown, count it failed
         s.last_ok = false;
         s.last_message = "interrupted by a restart of greenlight";

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alerting/alerts.h"
@@ -40,7 +41,17 @@ struct ActionStatus {
   int consecutive_failures = 0;
   bool failing = false;
   std::deque<TimePoint> attempts;  // starts within the window
+  TimePoint verify_until{};  // a run succeeded: its target must be green by then (epoch: not verifying)
+  std::string verdict;       // the last verified run: "helped", "did not help", or ""
   std::string held;                // why a due action did not start: "cooldown", "max_attempts", "silenced"; "" when not held
+};
+
+// A successful run judged by its effect: its target green within verify_within (helped),
+// or not (did not help: counted as a failed attempt).
+struct Verdict {
+  std::size_t action = 0;
+  bool helped = false;
+  std::string message;  // "component \"svc\" is green again" / "... is still red after 1m"
 };
 
 struct ActionStart {
@@ -54,10 +65,13 @@ class Healer {
 
   std::vector<ActionStart> due(const model::Model& m, const model::HealthState& st,
                                const std::vector<Silence>& silences, TimePoint now);
-  // A run of `action` ended: ok, and its outcome in words for the dashboard.
+  // A run of `action` ended: ok, and its outcome in words for the dashboard. An ok run is
+  // verified by its effect (due() judges it: see Verdict).
   void finished(const model::Model& m, std::size_t action, bool ok, const std::string& message, TimePoint now);
 
   const std::vector<ActionStatus>& status() const { return status_; }
+  // The verdicts due() reached since the last call.
+  std::vector<Verdict> take_verdicts() { return std::exchange(verdicts_, {}); }
   // Per action: 1 while failing (for AlertBook::update).
   std::vector<std::uint8_t> failing() const;
 
@@ -71,7 +85,9 @@ class Healer {
   void restore(const model::Model& m, const nlohmann::json& saved);
 
  private:
+  void verify(const model::Model& m, std::size_t action, const model::NodeState& target, TimePoint now);
   std::vector<ActionStatus> status_;
+  std::vector<Verdict> verdicts_;
 };
 
 }  // namespace greenlight::alerting

@@ -61,11 +61,11 @@ Effects Engine::step(Inputs in, Now now) {
   const std::size_t logged = fx.logs.size();
   apply_results(in.results, now, fx);
   apply_heartbeats(in.heartbeats, now, fx);
-  start_due(now, fx);
   if (!in.actions.empty()) {
-    apply_action_ends(in.actions, now, fx);
+    apply_action_ends(in.actions, now, fx);  // before start_due: their targets are re-probed now
     changed = true;
   }
+  start_due(now, fx);
   if (now.steady >= next_stale_check_) {
     log_changes(expire_stale(*model_, state_, now.wall), now, fx);
     next_stale_check_ = now.steady + kStaleCheckEvery;
@@ -186,11 +186,26 @@ void Engine::apply_action_ends(const std::vector<ActionDone>& ends, Now now, Eff
   const Model& m = *model_;
   for (const ActionDone& r : ends) {
     for (std::size_t i = 0; i < m.actions.size(); ++i) {
-      if (m.actions[i].name == r.action) healer_->finished(m, i, r.ok(), r.message, now.wall);
+      if (m.actions[i].name != r.action) continue;
+      healer_->finished(m, i, r.ok(), r.message, now.wall);
+      reprobe_target(m.actions[i]);
     }
     narrate_action_end(r, now.wall, fx);
   }
   fx.actions_state = healer_->to_json(m);
+}
+
+void Engine::reprobe_target(const Action& a) {
+  // Whether the run helped shows in its target's signals: they run now, not at their next
+  // slot (an action is judged by the state verify_within after it).
+  const auto component = [&](ComponentIndex c) {
+    const Component& comp = model_->components[c];
+    for (SignalIndex s = comp.first_signal; s < comp.first_signal + comp.signal_count; ++s) scheduler_.run_now(s);
+  };
+  if (a.component != kNoIndex) component(a.component);
+  if (a.flow != kNoIndex) {
+    for (const FlowStep& step : model_->flows[a.flow].steps) component(step.component);
+  }
 }
 
 void Engine::heal(Now now, Effects& fx) {
@@ -202,6 +217,10 @@ void Engine::heal(Now now, Effects& fx) {
     fx.actions.push_back({m.actions[start.action], action_trigger(m, state_, start, attempt, now.wall)});
     narrate_action_start(m, start, now.wall, fx);
     // The attempt counts before it runs: a crash loop cannot exceed max_attempts.
+    fx.actions_state = healer_->to_json(m);
+  }
+  for (const alerting::Verdict& v : healer_->take_verdicts()) {
+    narrate_action_verdict(m.actions[v.action], v, now.wall, fx);
     fx.actions_state = healer_->to_json(m);
   }
   for (std::size_t i = 0; i < healer_->status().size() && i < held_before.size(); ++i) {

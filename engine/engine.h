@@ -103,6 +103,7 @@ class Engine {
   void first_result(model::SignalIndex s);
   void alert_pass(Now now, Effects& fx);
   void heal(Now now, Effects& fx);
+  void reprobe_target(const model::Action& a);
   void check_ready(Now now, Effects& fx);
   void log_changes(const model::Changes& changes, Now now, Effects& fx) const;
   void schedule(Now now);  // a new probe schedule for the model in force

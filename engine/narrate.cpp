@@ -93,6 +93,14 @@ void narrate_action_held(const Action& a, const std::string& held, TimePoint now
                        {{"action", a.name}, {"status", "held"}, {"held", held}}});
 }
 
+void narrate_action_verdict(const Action& a, const alerting::Verdict& v, TimePoint now, Effects& fx) {
+  const std::string message = "action " + a.name + (v.helped ? " helped: " : " did not help: ") + v.message;
+  fx.logs.push_back({v.helped ? LogLevel::Info : LogLevel::Warn, "action_verified", message,
+                     {{"action", a.name}, {"helped", v.helped ? "true" : "false"}}});
+  fx.events.push_back({0, now, "action", message,
+                       {{"action", a.name}, {"status", "verified"}, {"helped", v.helped}}});
+}
+
 void narrate_action_end(const ActionDone& r, TimePoint now, Effects& fx) {
   const std::string message = "action " + r.action + " " + (r.ok() ? "succeeded" : r.outcome) + ": " + r.message;
   fx.logs.push_back({r.ok() ? LogLevel::Info : LogLevel::Warn, "action_finished", message,

@@ -25,6 +25,7 @@ nlohmann::json action_trigger(const model::Model& m, const model::HealthState& s
 void narrate_action_start(const model::Model& m, const alerting::ActionStart& start, model::TimePoint now,
                           Effects& fx);
 void narrate_action_held(const model::Action& a, const std::string& held, model::TimePoint now, Effects& fx);
+void narrate_action_verdict(const model::Action& a, const alerting::Verdict& v, model::TimePoint now, Effects& fx);
 void narrate_action_end(const ActionDone& r, model::TimePoint now, Effects& fx);
 
 }  // namespace greenlight::engine

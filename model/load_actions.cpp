@@ -1,11 +1,33 @@
 // [[actions]] (SPEC section 5, self-healing actions in SPEC section 3).
 
+#include <algorithm>
 #include <set>
 #include <string>
 
 #include "model/load_sections.h"
 
 namespace greenlight::model {
+
+namespace {
+
+// The longest interval among the signals a run is judged by: the target component's own,
+// or those of a flow's steps; the daemon's interval when there are none.
+Duration slowest_interval(const Model& m, const Action& a) {
+  Duration slowest{0};
+  const auto of_component = [&](ComponentIndex c) {
+    const Component& comp = m.components[c];
+    for (SignalIndex s = comp.first_signal; s < comp.first_signal + comp.signal_count; ++s) {
+      slowest = std::max(slowest, m.signals[s].interval);
+    }
+  };
+  if (a.component != kNoIndex) of_component(a.component);
+  if (a.flow != kNoIndex) {
+    for (const FlowStep& step : m.flows[a.flow].steps) of_component(step.component);
+  }
+  return slowest == Duration{0} ? m.daemon.interval : slowest;
+}
+
+}  // namespace
 
 void load_action(LoadContext& ctx, const toml::node& n, std::size_t position, std::set<std::string>& names) {
   const toml::table* t = n.as_table();
@@ -71,6 +93,11 @@ void load_action(LoadContext& ctx, const toml::node& n, std::size_t position, st
   if (auto v = r.integer("max_attempts", 1, 1000)) a.max_attempts = static_cast<int>(*v);
   if (auto v = r.duration("window")) a.window = *v;
   if (auto v = r.boolean("during_silence")) a.during_silence = *v;
+  if (auto v = r.duration("verify_within")) {
+    a.verify_within = *v;
+  } else {
+    a.verify_within = 2 * slowest_interval(model, a);
+  }
   r.finish();
   ctx.model->actions.push_back(std::move(a));
 }

@@ -247,6 +247,9 @@ struct Action {
   int max_attempts = 3;
   Duration window{3'600'000};
   bool during_silence = false;
+  // A run that succeeded must leave its target green within this, or it counts as a failed
+  // attempt (default: two intervals of the target's slowest signal).
+  Duration verify_within{0};
 };
 
 // ---- the model -----------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "probes/scheduler.h"
 
+#include <utility>
+
 namespace greenlight::probes {
 
 Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
@@ -18,6 +20,11 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
 
 std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
   std::vector<Due> due;
+  for (model::SignalIndex s : std::exchange(urgent_, {})) {
+    if (in_flight_[s]) continue;
+    in_flight_[s] = 1;
+    due.push_back({s, now});
+  }
   while (!queue_.empty() && queue_.top().at <= now) {
     const Entry e = queue_.top();
     queue_.pop();
@@ -38,6 +45,13 @@ std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
 
 void Scheduler::finished(model::SignalIndex signal) { in_flight_[signal] = 0; }
 
-SteadyTime Scheduler::next_due() const { return queue_.empty() ? SteadyTime::max() : queue_.top().at; }
+void Scheduler::run_now(model::SignalIndex signal) {
+  if (!in_flight_[signal]) urgent_.push_back(signal);
+}
+
+SteadyTime Scheduler::next_due() const {
+  if (!urgent_.empty()) return SteadyTime::min();
+  return queue_.empty() ? SteadyTime::max() : queue_.top().at;
+}
 
 }  // namespace greenlight::probes

@@ -35,6 +35,9 @@ class Scheduler {
   std::vector<Due> take_due(SteadyTime now);
   // The run of `signal` finished: it may be scheduled again.
   void finished(model::SignalIndex signal);
+  // Due at once, besides its slots (after a self-healing action, its target is re-probed
+  // without waiting for the next interval); nothing when it is in flight.
+  void run_now(model::SignalIndex signal);
 
   // The earliest next slot (SteadyTime::max() without signals).
   SteadyTime next_due() const;
@@ -51,6 +54,7 @@ class Scheduler {
   std::vector<std::uint8_t> in_flight_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::uint64_t skipped_ = 0;
+  std::vector<model::SignalIndex> urgent_;  // run_now(), in order
 };
 
 }  // namespace greenlight::probes

@@ -152,11 +152,13 @@ TEST_CASE("a success clears the failures, yellow actions cover red, a recovered 
   r.w.advance(2min);
   REQUIRE(r.due().size() == 1);
   r.healer.finished(r.w.model(), 0, true, "exit 0", r.w.now());
-  CHECK(r.status().consecutive_failures == 0);
   CHECK(r.status().last_ok == true);
-  // Green, then red again: the 30 s count from the new red.
+  CHECK(r.status().consecutive_failures == 1);  // exit 0 is a claim: verified by the target's state
+  // Green, then red again: the success is verified, and the 30 s count from the new red.
   r.w.settle("pricing", "health", Health::Green);
   r.due();
+  CHECK(r.status().consecutive_failures == 0);
+  CHECK(r.status().verdict == "helped");
   r.w.advance(5min);
   r.w.settle("pricing", "health", Health::Red);
   CHECK(r.due().empty());

@@ -190,3 +190,34 @@ TEST_CASE("engine: a single failed run with failures = 3 changes nothing, three 
   CHECK(sim.component("db") == Health::Red);
   CHECK(to_red().front() == "signal db/tcp: green -> red: connection refused");
 }
+
+TEST_CASE("engine: right after an action ends its target is re-probed, and a run that fixed it is verified as helping",
+          "[engine][actions]") {
+  std::string toml = kShop;
+  toml += R"(
+[[actions]]
+name = "restart-db"
+component = "db"
+state = "red"
+for = "0s"
+run = ["/bin/true"]
+)";
+  Sim sim(require_model(HM_HERE, toml));
+  sim.run_for(10s);
+  sim.fail("db/tcp");
+  sim.run_for(6s);
+  REQUIRE(sim.actions.size() == 1);
+  CHECK(sim.engine().model().actions[0].verify_within == 10s);  // two of db's 5s intervals
+  sim.pass("db/tcp");  // the restart fixed it
+  const auto probes_before = sim.probes_started;
+  sim.action_done("restart-db", true, "exit 0");
+  const engine::Effects fx = sim.step();
+  REQUIRE(fx.probes.size() == 1);  // db/tcp at once, not at its next slot
+  CHECK(sim.engine().model().signal_key(fx.probes[0].signal) == "db/tcp");
+  CHECK(sim.probes_started == probes_before + 1);
+  sim.run_for(1s);
+  CHECK(sim.component("db") == Health::Green);
+  CHECK(sim.logged("action_verified") == std::vector<std::string>{"action restart-db helped: component \"db\" is green again"});
+  CHECK(sim.engine().healer().status()[0].verdict == "helped");
+  CHECK(sim.engine().healer().status()[0].consecutive_failures == 0);
+}

@@ -581,7 +581,12 @@ TEST_CASE("engine: an action runs after `for`, not within its cooldown, and at m
         std::vector<std::string>{"action restart-api is due but held: max_attempts reached in its window"});
   CHECK(sim.logged("action_started").size() == 4);
   CHECK(sim.logged("action_finished").size() == 4);
-  CHECK(told_about(sim, "action/restart-api").empty());  // succeeding runs raise no alert
+  // Each run exits 0 but leaves api red: verified as "did not help" verify_within (two
+  // intervals) after it, a failed attempt; after max_attempts of them the action fails.
+  CHECK(sim.logged("action_verified").size() >= 3);
+  CHECK(sim.logged("action_verified").front() ==
+        "action restart-api did not help: component \"api\" is still red 10s after it");
+  CHECK(told_about(sim, "action/restart-api") == std::vector<std::string>{"oncall firing error action/restart-api"});
 }
 
 TEST_CASE("engine: an action whose last max_attempts runs all failed raises its own alert, resolved when the target "
@@ -594,7 +599,7 @@ TEST_CASE("engine: an action whose last max_attempts runs all failed raises its 
   const Case cases[] = {
       {{false, false, false}, true},  // the last 3 runs (max_attempts) failed
       {{false, false}, false},        // two failures are not yet failing
-      {{false, true, false}, false},  // a success in between resets the count
+      {{false, true, false}, true},   // exit 0 that leaves the target red did not help: a failure too
   };
   for (const Case& c : cases) {
     INFO("runs " << c.runs.size() << ", alert " << c.alert);
