@@ -141,7 +141,7 @@ void AlertBook::restore_told(const std::string& alert_id, Severity severity, Tim
 std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
                                       TimePoint now, const std::vector<std::uint8_t>& failing_actions) {
   for (Alert& a : alerts_) assess(a, m, st, silences, now, failing_actions);
-  suppress(m, st);
+  suppress(m, st, now);
   return reconcile(now);
 }
 
@@ -205,21 +205,50 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
 // 2. Suppression, dependencies first: a component alert is suppressed when its state is
 // wholly inherited (its own signals are not among its root causes) and a component on
 // the explaining paths has its own firing, unsuppressed alert.
-void AlertBook::suppress(const Model& m, const HealthState& st) {
+void AlertBook::suppress(const Model& m, const HealthState& st, TimePoint now) {
+  suppressed_last_.resize(alerts_.size(), 0);
   for (ComponentIndex c : m.graph.order()) {
     const std::size_t i = component_alert_[c];
-    if (i == kNone || alerts_[i].status != AlertStatus::Firing) continue;
-    const auto causes = root_causes_of_component(m, st, c);
-    const bool own = std::any_of(causes.begin(), causes.end(), [&](const RootCause& rc) { return rc.component == c; });
-    if (own) continue;
-    for (ComponentIndex v : explanation_of_component(m, st, c)) {
-      const std::size_t j = component_alert_[v];
-      if (v != c && j != kNone && alerts_[j].status == AlertStatus::Firing && !alerts_[j].suppressed) {
-        alerts_[i].suppressed = true;
-        break;
+    if (i == kNone) continue;
+    Alert& a = alerts_[i];
+    if (a.status == AlertStatus::Firing) {
+      const auto causes = root_causes_of_component(m, st, c);
+      const bool own =
+          std::any_of(causes.begin(), causes.end(), [&](const RootCause& rc) { return rc.component == c; });
+      if (!own) {
+        for (ComponentIndex v : explanation_of_component(m, st, c)) {
+          const std::size_t j = component_alert_[v];
+          if (v != c && j != kNone && alerts_[j].status == AlertStatus::Firing && !alerts_[j].suppressed) {
+            a.suppressed = true;
+            break;
+          }
+        }
       }
     }
+    hold_down(a, suppressed_last_[i] != 0, m, st, c, now);
+    suppressed_last_[i] = a.suppressed ? 1 : 0;
   }
+}
+
+void AlertBook::hold_down(Alert& a, bool was_suppressed, const Model& m, const HealthState& st, ComponentIndex c,
+                          TimePoint now) const {
+  a.held_down = false;
+  if (a.suppressed || a.status == AlertStatus::Inactive) {
+    a.held_since = {};
+    return;
+  }
+  if (was_suppressed) a.held_since = now;  // what explained it has just recovered
+  if (a.held_since == TimePoint{}) return;
+  const Component& comp = m.components[c];
+  bool rerun = true;
+  for (SignalIndex s = comp.first_signal; s < comp.first_signal + comp.signal_count; ++s) {
+    rerun = rerun && st.signals[s].last_result > a.held_since;
+  }
+  if (rerun || now - a.held_since >= m.alerting.hold_down) {
+    a.held_since = {};  // its own signals have spoken (or waited long enough): it pages on its own
+    return;
+  }
+  a.held_down = true;
 }
 
 // 3. Reconcile what receivers were told with what each alert is.
@@ -231,7 +260,7 @@ std::vector<Notice> AlertBook::reconcile(TimePoint now) {
     if (a.state == Health::Unknown && a.status == AlertStatus::Firing) continue;  // held: no data
     const bool fires = a.status == AlertStatus::Firing && a.severity != Severity::None;
     if (fires) {
-      if (a.silenced || a.suppressed) continue;
+      if (a.silenced || a.suppressed || a.held_down) continue;
       if (!a.told_firing) {
         notices.push_back({i, NotifyReason::Firing, a.severity, a.state, now});
       } else if (a.told_severity != a.severity) {

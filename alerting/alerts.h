@@ -15,6 +15,10 @@
 //     own alert fires), holds firing and severity-change notices, never a resolve: whoever
 //     was told of a firing is always told it resolved. When the hold ends and the alert
 //     still fires, the firing is told then;
+//   - recovery hold-down: when the dependency that suppressed an alert recovers, the alert
+//     stays held until each of its component's own signals has a result from after the
+//     recovery (at most [alerting] hold_down, 2m by default): a dependent whose own probe
+//     has not re-run yet is not paged for a storm that is already over (SPEC 6.1);
 //   - unknown holds a firing alert as it is: a red database whose probe data goes stale is
 //     not "resolved" (nobody knows it is fixed), and neither is every alert in the
 //     seconds after a restart before the first probes ran.
@@ -61,6 +65,10 @@ struct Alert {
 
   bool flapping = false;
   bool suppressed = false;
+  // Recovery hold-down: it was suppressed, the dependency that explained it recovered, and
+  // its own signals have not all re-run since `held_since`: held as if still suppressed.
+  bool held_down = false;
+  TimePoint held_since{};
   bool silenced = false;
   std::deque<TimePoint> changes;  // state changes within the flapping window
   Health last_state = Health::Green;
@@ -122,11 +130,14 @@ class AlertBook {
  private:
   void assess(Alert& a, const model::Model& m, const model::HealthState& st, const std::vector<Silence>& silences,
               TimePoint now, const std::vector<std::uint8_t>& failing_actions) const;
-  void suppress(const model::Model& m, const model::HealthState& st);
+  void suppress(const model::Model& m, const model::HealthState& st, TimePoint now);
+  void hold_down(Alert& a, bool was_suppressed, const model::Model& m, const model::HealthState& st,
+                 model::ComponentIndex c, TimePoint now) const;
   std::vector<Notice> reconcile(TimePoint now);
 
   std::vector<Alert> alerts_;
   std::vector<std::size_t> component_alert_;  // ComponentIndex -> alert index, or npos
+  std::vector<std::uint8_t> suppressed_last_;  // per alert: suppressed in the previous update
 };
 
 }  // namespace greenlight::alerting

@@ -22,6 +22,7 @@ json alert_json(const alerting::Alert& a, const std::vector<std::string>& receiv
           {"severity", to_string(a.severity)},
           {"since", format_rfc3339(a.status == AlertStatus::Firing ? a.starts_at : a.pending_since)},
           {"suppressed", a.suppressed},
+          {"held_down", a.held_down},
           {"silenced", a.silenced},
           {"flapping", a.flapping},
           {"labels", a.labels},

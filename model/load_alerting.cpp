@@ -187,6 +187,7 @@ void load_alerting(LoadContext& ctx, const toml::table& t) {
 
   if (const toml::table* sev = r.subtable("severity")) load_severity(ctx, *sev, a.severity);
   if (const toml::table* flap = r.subtable("flapping")) load_flapping(ctx, *flap, a.flapping);
+  if (auto v = r.duration("hold_down")) a.hold_down = *v;
   if (const toml::table* receivers = r.subtable("receivers")) {
     for (const auto& [k, v] : *receivers) {
       if (auto rc = load_receiver(ctx, std::string(k.str()), v)) a.receivers.push_back(std::move(*rc));

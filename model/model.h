@@ -229,6 +229,9 @@ struct SilenceConfig {
 struct AlertingConfig {
   SeverityMatrix severity;
   FlappingPolicy flapping;
+  // Recovery hold-down (SPEC 6.1): a dependent's alert suppressed because of a component
+  // that recovered waits up to this long for its own signals to re-run before it pages.
+  Duration hold_down{120'000};
   std::vector<Receiver> receivers;
   std::vector<Route> routes;
   std::vector<SilenceConfig> silences;

@@ -120,12 +120,22 @@ TEST_CASE("a database outage: the database pages, the components it explains are
   CHECK(std::count(notices.begin(), notices.end(), "component/payments firing critical") == 0);
   CHECK(alert(book, "component/payments").status == AlertStatus::Firing);  // still listed
   CHECK(alert(book, "component/payments").suppressed);
-  // The database recovers but payments keeps failing on its own: now it pages.
+  // The database recovers; payments' last own result is from before: held down (SPEC 6.1).
+  w.advance(1s);
   w.settle("database", "tcp", Health::Green);
   notices = told(book, book.update(w.model(), w.state(), {}, w.now()));
   CHECK(std::count(notices.begin(), notices.end(), "component/database resolved critical") == 1);
+  CHECK(std::count(notices.begin(), notices.end(), "component/payments firing critical") == 0);
+  CHECK(alert(book, "component/payments").held_down);
+  // Both its own signals run again after the recovery; one still fails: now it pages.
+  w.advance(1s);
+  w.set("payments", "health", Health::Green);
+  CHECK(told(book, book.update(w.model(), w.state(), {}, w.now())).empty());  // one of two re-ran
+  w.set("payments", "synthetic-order", Health::Red);
+  notices = told(book, book.update(w.model(), w.state(), {}, w.now()));
   CHECK(std::count(notices.begin(), notices.end(), "component/payments firing critical") == 1);
   CHECK_FALSE(alert(book, "component/payments").suppressed);
+  CHECK_FALSE(alert(book, "component/payments").held_down);
 }
 
 TEST_CASE("a silence holds the page, when it ends and the alert still fires, it pages then",

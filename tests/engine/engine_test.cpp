@@ -221,3 +221,72 @@ run = ["/bin/true"]
   CHECK(sim.engine().healer().status()[0].verdict == "helped");
   CHECK(sim.engine().healer().status()[0].consecutive_failures == 0);
 }
+
+namespace {
+// The recovery storm: api's own probe fails while db is down (its health check needs db),
+// and runs every 3s; db is probed every 5s. Both page on their own (alert = true).
+constexpr const char* kStorm = R"(
+[components.db]
+alert = true
+criticality = "high"
+  [[components.db.signals]]
+  id = "tcp"
+  probe = "tcp"
+  target = "127.0.0.1:5432"
+  interval = "5s"
+[components.api]
+alert = true
+criticality = "high"
+depends_on = ["db"]
+  [[components.api.signals]]
+  id = "health"
+  probe = "http"
+  url = "http://127.0.0.1:8082/health"
+  interval = "3s"
+[alerting.receivers.oncall]
+type = "webhook"
+url = "http://127.0.0.1:9099/hook"
+[[alerting.routes]]
+receiver = "oncall"
+)";
+}  // namespace
+
+TEST_CASE("engine: recovery hold-down: a dependent whose own probe has not re-run since its dependency recovered is not paged",
+          "[engine][holddown]") {
+  Sim sim(require_model(HM_HERE, kStorm));
+  sim.run_for(10s);
+  sim.fail("db/tcp");
+  sim.run_for(6s);  // db is red first (were api's own probe first, api would be its own root cause)
+  sim.fail("api/health");
+  sim.run_for(20s);
+  CHECK(sim.sent() == std::vector<std::string>{"oncall firing component/db"});  // api: suppressed
+  // db recovers; api's last own result is still red until its next run, which passes (its
+  // health check needed db). In between, api is held down, not paged.
+  sim.pass("db/tcp");
+  for (int i = 0; i < 60 && sim.component("db") != Health::Green; ++i) sim.run_for(100ms);
+  REQUIRE(sim.component("db") == Health::Green);
+  REQUIRE(sim.component("api") == Health::Red);
+  const auto& alerts = sim.engine().alerts();
+  CHECK(alerts.alerts()[*alerts.find("component/api")].held_down);
+  sim.pass("api/health");
+  sim.run_for(10s);
+  CHECK(sim.sent() == std::vector<std::string>{"oncall firing component/db", "oncall resolved component/db"});
+}
+
+TEST_CASE("engine: recovery hold-down: a dependent still red after its own re-check pages as its own incident",
+          "[engine][holddown]") {
+  Sim sim(require_model(HM_HERE, kStorm));
+  sim.run_for(10s);
+  sim.fail("db/tcp");
+  sim.run_for(6s);
+  sim.fail("api/health");
+  sim.run_for(20s);
+  REQUIRE(sim.sent() == std::vector<std::string>{"oncall firing component/db"});
+  sim.pass("db/tcp");
+  sim.run_for(6s);
+  // api's own probe re-ran after db's recovery and is still red: it pages, once.
+  sim.run_for(4s);
+  const auto sent = sim.sent();
+  CHECK(std::count(sent.begin(), sent.end(), "oncall firing component/api") == 1);
+  CHECK(std::count(sent.begin(), sent.end(), "oncall resolved component/db") == 1);
+}

@@ -444,8 +444,9 @@ TEST_CASE("engine: a component alert wholly explained by a dependency's firing a
   const Step steps[] = {
       {"down", "ok", {"oncall firing error component/db"}},     // api red by db alone: suppressed
       {"down", "down", {}},                                     // db is still the deepest cause
-      {"ok", "down", {"oncall firing error component/api",      // db recovers; api fails on its
-                      "oncall resolved error component/db"}},   // own: it pages now
+      {"ok", "down", {"oncall resolved error component/db",     // db recovers; api fails on its
+                      "oncall firing error component/api"}},    // own: it pages once its own
+                                                                // probe re-ran (hold-down)
       {"ok", "ok", {"oncall resolved error component/api"}},
   };
   for (const Step& s : steps) {
