@@ -4,9 +4,10 @@
 greenlight_build_packages=(
   g++ cmake ninja-build pkg-config ccache
   libtomlplusplus-dev libboost-graph-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev prometheus-cpp-dev libcpp-httplib-dev libssl-dev
+  libspdlog-dev prometheus-cpp-dev libcpp-httplib-dev libssl-dev libhowardhinnant-date-dev
 )
-greenlight_test_packages=(catch2 libbenchmark-dev openssl monitoring-plugins-basic prometheus prometheus-alertmanager chromium)
+greenlight_test_packages=(catch2 libbenchmark-dev openssl monitoring-plugins-basic prometheus prometheus-alertmanager chromium
+  python3-croniter)
 
 ensure_packages() {
   local missing=() p

@@ -45,6 +45,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  std::string cron, timezone, from;
+  int count = 5;
+  auto* schedule = app.add_subcommand("schedule", "Print when a cron expression is next due (UTC, then local time)");
+  schedule->add_option("EXPR", cron, "five-field cron expression, like \"30 2 * * *\"")->required();
+  schedule->add_option("--timezone", timezone, "IANA time zone, like Europe/Berlin (default UTC)");
+  schedule->add_option("--from", from, "count from this RFC 3339 time (default now)");
+  schedule->add_option("--count", count, "how many due times")->check(CLI::Range(1, 10000))->capture_default_str();
+
   DemoOptions demo_options;
   std::string demo_interval = "5s";
   auto* demo = app.add_subcommand("demo", "The seed's e-commerce shop simulated on loopback, with the daemon and its dashboard");
@@ -70,6 +78,7 @@ int main(int argc, char** argv) {
   if (*graph) return graph_command(file, format, with_states, std::cout, std::cerr);
   if (*grafana) return grafana_command(file, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
+  if (*schedule) return schedule_command(cron, timezone, from, count, std::cout, std::cerr);
   if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);
   if (*demo) {
     const auto interval = greenlight::model::parse_duration(demo_interval);

@@ -103,6 +103,28 @@ std::string format_rfc3339(TimePoint t) {
   return buf;
 }
 
+std::optional<TimePoint> parse_rfc3339(std::string_view text) {
+  const std::string s(text);
+  int y, mo, d, h, mi;
+  double sec;
+  char rest[16] = {0};
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &sec, rest) != 7) return std::nullopt;
+  int offset_min = 0;
+  const std::string tz(rest);
+  if (tz != "Z" && tz != "z") {
+    int oh = 0, om = 0;
+    if (tz.size() != 6 || (tz[0] != '+' && tz[0] != '-') || std::sscanf(tz.c_str() + 1, "%2d:%2d", &oh, &om) != 2) {
+      return std::nullopt;
+    }
+    offset_min = (tz[0] == '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{y} / mo / d};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec < 0 || sec >= 61) return std::nullopt;
+  const auto t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+                 std::chrono::milliseconds(static_cast<std::int64_t>(sec * 1000)) - std::chrono::minutes(offset_min);
+  return std::chrono::time_point_cast<Duration>(t);
+}
+
 std::uint64_t stable_hash(std::string_view s) {
   std::uint64_t h = 14695981039346656037ull;
   for (unsigned char c : s) {

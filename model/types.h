@@ -69,6 +69,9 @@ std::string format_duration(Duration d);
 
 // "2026-11-26T07:13:53.123Z" (RFC 3339, UTC, milliseconds).
 std::string format_rfc3339(TimePoint t);
+// "2026-11-26T22:00:00Z", "2026-11-26T22:00:00.5+01:00" -> the instant; nullopt if
+// malformed. (The same reading as daemon/http_api.cpp's `since` and silences.)
+std::optional<TimePoint> parse_rfc3339(std::string_view s);
 // Times as the files in state_dir keep them: milliseconds since the Unix epoch.
 inline std::int64_t to_epoch_ms(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint from_epoch_ms(std::int64_t ms) { return TimePoint(Duration(ms)); }

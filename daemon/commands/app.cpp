@@ -8,7 +8,10 @@
 #include "dashboards/assets.h"
 #include "dashboards/grafana.h"
 #include "model/graph_export.h"
+#include "model/clock.h"
 #include "model/json_text.h"
+#include "schedule/next_due.h"
+#include "schedule/tzdb.h"
 
 namespace greenlight::daemon {
 
@@ -58,6 +61,39 @@ int graph_command(const std::string& path, const std::string& format, bool with_
     out << model::export_graph(*r.model, &st, *f);
   } else {
     out << model::export_graph(*r.model, nullptr, *f);
+  }
+  return kExitOk;
+}
+
+int schedule_command(const std::string& expression, const std::string& timezone, const std::string& from, int count,
+                     std::ostream& out, std::ostream& err) {
+  model::TimePoint after = model::RealClock().now_system();
+  if (!from.empty()) {
+    const auto t = model::parse_rfc3339(from);
+    if (!t) {
+      err << "greenlight schedule: --from must be an RFC 3339 time, like 2025-03-30T00:00:00Z\n";
+      return 64;
+    }
+    after = *t;
+  }
+  const schedule::CronParse parsed = schedule::parse_cron(expression);
+  for (const schedule::CronError& e : parsed.errors) {
+    // The expression again with a caret under the column, as compilers show it.
+    err << "greenlight schedule: column " << e.column << ": " << e.message << "\n  " << expression << "\n  "
+        << std::string(static_cast<std::size_t>(e.column - 1), ' ') << "^\n";
+  }
+  schedule::ZoneLookup zone{schedule::Zone::utc(), ""};
+  if (!timezone.empty()) zone = schedule::load_zone(timezone);
+  if (!zone.zone) err << "greenlight schedule: " << zone.error << "\n";
+  if (!parsed.ok() || !zone.zone) return kExitInvalid;
+  for (int i = 0; i < count; ++i) {
+    const auto due = schedule::next_after(*parsed.expr, *zone.zone, after);
+    if (!due) {
+      err << "greenlight schedule: not due again within " << schedule::kSearchHorizon.count() << " years\n";
+      break;
+    }
+    out << schedule::format_utc(*due) << "  " << schedule::format_local(*due, *zone.zone) << '\n';
+    after = *due;
   }
   return kExitOk;
 }

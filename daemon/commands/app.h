@@ -20,5 +20,11 @@ int validate_command(const std::string& path, std::ostream& out, std::ostream& e
 int grafana_command(const std::string& path, std::ostream& out, std::ostream& err);
 int graph_command(const std::string& path, const std::string& format, bool with_states, std::ostream& out,
                   std::ostream& err);
+// `greenlight schedule` (SPEC 6.4): the next `count` due times of the cron `expression` in
+// `timezone` (empty: UTC) strictly after `from` (RFC 3339; empty: now), one per line, UTC
+// RFC 3339 then local time: "2025-03-30T01:00:00Z  Sun 2025-03-30 03:00:00 CEST".
+// 0 ok; 2 a bad expression or zone (each error with its column, on `err`); 64 a bad `from`.
+int schedule_command(const std::string& expression, const std::string& timezone, const std::string& from, int count,
+                     std::ostream& out, std::ostream& err);
 
 }  // namespace greenlight::daemon
