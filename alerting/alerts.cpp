@@ -33,6 +33,7 @@ std::string_view to_string(NotifyReason r) {
     case NotifyReason::Firing: return "firing";
     case NotifyReason::SeverityChange: return "severity_change";
     case NotifyReason::Resolved: return "resolved";
+    case NotifyReason::Flapping: return "flapping";
   }
   return "firing";
 }
@@ -99,7 +100,7 @@ AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNo
   }
 }
 
-void AlertBook::carry_over(const AlertBook& old) {
+void AlertBook::carry_over(const Model& old_model, const AlertBook& old, const Model& m) {
   for (Alert& a : alerts_) {
     const auto i = old.find(a.id);
     if (!i) continue;
@@ -111,10 +112,14 @@ void AlertBook::carry_over(const AlertBook& old) {
     a.starts_at = o.starts_at;
     a.ends_at = o.ends_at;
     a.flapping = o.flapping;
-    a.changes = o.changes;
-    a.last_state = o.last_state;
+    a.flap_sources.clear();
+    for (ComponentIndex c : o.flap_sources) {
+      if (auto n = m.find_component(old_model.components[c].id)) a.flap_sources.push_back(*n);
+    }
+    std::sort(a.flap_sources.begin(), a.flap_sources.end());
     a.told_firing = o.told_firing;
     a.told_severity = o.told_severity;
+    a.told_flapping = o.told_flapping;
   }
 }
 
@@ -134,13 +139,24 @@ void AlertBook::restore_told(const std::string& alert_id, Severity severity, Tim
     a.starts_at = starts_at;
     a.told_firing = true;
     a.told_severity = severity;
-    a.last_state = Health::Unknown;
   }
 }
 
 std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
                                       TimePoint now, const std::vector<std::uint8_t>& failing_actions) {
-  for (Alert& a : alerts_) assess(a, m, st, silences, now, failing_actions);
+  // Per component: one of its own signals flaps. Left empty when no signal does (the
+  // usual case), which spares every alert its root-cause walk.
+  std::vector<std::uint8_t> flaps;
+  for (SignalIndex s = 0; s < m.signals.size(); ++s) {
+    if (!st.signals[s].flap.flapping) continue;
+    if (flaps.empty()) flaps.assign(m.components.size(), 0);
+    flaps[m.signals[s].component] = 1;
+  }
+  for (Alert& a : alerts_) {
+    const Health before = a.state;
+    assess(a, m, st, silences, now, failing_actions);
+    assess_flapping(a, m, st, before, flaps);
+  }
   suppress(m, st, now);
   return reconcile(now);
 }
@@ -148,7 +164,6 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
 // 1. What an alert is: status, state, severity, flapping, silenced.
 void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const std::vector<Silence>& silences,
                        TimePoint now, const std::vector<std::uint8_t>& failing_actions) const {
-  const FlappingPolicy& flap = m.alerting.flapping;
   const bool flow = a.kind == SubjectKind::Flow;
   Health h;
   Criticality crit;
@@ -161,13 +176,6 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
     crit = flow ? m.flows[a.index].criticality : m.components[a.index].criticality;
   }
   const Duration wait = flow ? m.flows[a.index].alert_after.value_or(Duration{0}) : Duration{0};
-
-  if (h != a.last_state) {
-    a.changes.push_back(now);
-    a.last_state = h;
-  }
-  while (!a.changes.empty() && now - a.changes.front() > flap.window) a.changes.pop_front();
-  a.flapping = flap.max_changes > 0 && a.changes.size() > static_cast<std::size_t>(flap.max_changes);
 
   const auto silenced = [&] {
     return std::any_of(silences.begin(), silences.end(),
@@ -191,7 +199,9 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
     }
     if (a.status == AlertStatus::Pending && now - a.pending_since >= wait) {
       a.status = AlertStatus::Firing;
-      a.starts_at = now;
+      // Receivers still hold the firing only while it flaps (a resolve is never held
+      // otherwise): the same incident goes on, with the same starts_at and dedup key.
+      if (!a.told_firing) a.starts_at = now;
       a.ends_at = {};
     }
   }
@@ -200,6 +210,28 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
   a.labels["severity"] = std::string(to_string(a.severity));
   a.labels["state"] = std::string(to_string(h));
   a.silenced = silenced();
+}
+
+// 1b. Flapping: one of the root-cause components of the alert's last yellow or red state
+// has a flapping signal (alerts.h).
+void AlertBook::assess_flapping(Alert& a, const Model& m, const HealthState& st, Health before,
+                                const std::vector<std::uint8_t>& flaps) {
+  if (a.kind == SubjectKind::Action) return;  // never flaps
+  const Health h = a.state;
+  // The root causes change only when some state does: walk them again when the alert's
+  // state changed, when something flaps, or when they were never taken.
+  if (h >= Health::Yellow && (h != before || !flaps.empty() || a.flap_sources.empty())) {
+    const auto causes = a.kind == SubjectKind::Flow ? root_causes_of_flow(m, st, a.index)
+                                                    : root_causes_of_component(m, st, a.index);
+    if (!a.flapping) a.flap_sources.clear();  // while it flaps they accumulate
+    for (const RootCause& rc : causes) {
+      if (rc.component != kNoIndex) a.flap_sources.push_back(rc.component);
+    }
+    std::sort(a.flap_sources.begin(), a.flap_sources.end());
+    a.flap_sources.erase(std::unique(a.flap_sources.begin(), a.flap_sources.end()), a.flap_sources.end());
+  }
+  a.flapping = !flaps.empty() && std::any_of(a.flap_sources.begin(), a.flap_sources.end(),
+                                             [&](ComponentIndex c) { return flaps[c] != 0; });
 }
 
 // 2. Suppression, dependencies first: a component alert is suppressed when its state is
@@ -256,13 +288,25 @@ std::vector<Notice> AlertBook::reconcile(TimePoint now) {
   std::vector<Notice> notices;
   for (std::size_t i = 0; i < alerts_.size(); ++i) {
     Alert& a = alerts_[i];
-    if (a.flapping) continue;  // held until it settles
     if (a.state == Health::Unknown && a.status == AlertStatus::Firing) continue;  // held: no data
     const bool fires = a.status == AlertStatus::Firing && a.severity != Severity::None;
+    const bool held = a.silenced || a.suppressed || a.held_down;
+    if (a.flapping) {
+      // Told once, if it fires now or receivers were told it fired; then nothing until it
+      // settles. Silences and suppression hold this notice as they hold a firing.
+      if (!a.told_flapping && !held && (fires || a.told_firing)) {
+        const Severity sev = std::max(fires ? a.severity : Severity::None, a.told_severity);
+        notices.push_back({i, NotifyReason::Flapping, sev, a.state, now});
+        a.told_flapping = true;
+        a.told_firing = true;
+        a.told_severity = sev;
+      }
+      continue;
+    }
     if (fires) {
-      if (a.silenced || a.suppressed || a.held_down) continue;
-      if (!a.told_firing) {
-        notices.push_back({i, NotifyReason::Firing, a.severity, a.state, now});
+      if (held) continue;  // a settle still owed is told when the hold ends
+      if (!a.told_firing || a.told_flapping) {
+        notices.push_back({i, NotifyReason::Firing, a.severity, a.state, now});  // new, or settled firing
       } else if (a.told_severity != a.severity) {
         notices.push_back({i, NotifyReason::SeverityChange, a.severity, a.state, now, a.told_severity});
       } else {
@@ -270,11 +314,13 @@ std::vector<Notice> AlertBook::reconcile(TimePoint now) {
       }
       a.told_firing = true;
       a.told_severity = a.severity;
+      a.told_flapping = false;
     } else if (a.told_firing) {
       // Resolved is always told to whoever was told of the firing, silence or not.
       notices.push_back({i, NotifyReason::Resolved, a.told_severity, a.state, now});
       a.told_firing = false;
       a.told_severity = Severity::None;
+      a.told_flapping = false;
     }
   }
   return notices;

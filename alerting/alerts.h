@@ -9,8 +9,7 @@
 // What receivers are told is reconciled, not pushed: each alert remembers what it last
 // told (`told_firing`, `told_severity`), and a notice is emitted whenever what the alert
 // is differs from that and nothing holds it:
-//   - flapping (more than max_changes state changes in the window) holds every notice
-//     until the state settles, then tells the settled truth once;
+//   - flapping (below) tells once that the alert flaps and then nothing until it settles;
 //   - a silence, or suppression (a component alert wholly explained by a dependency whose
 //     own alert fires), holds firing and severity-change notices, never a resolve: whoever
 //     was told of a firing is always told it resolved. When the hold ends and the alert
@@ -26,8 +25,39 @@
 // still red: firing, a Firing notice (severity critical). Yellow at 10:02: SeverityChange
 // (warning). Green at 10:05: Resolved. Had a silence covered 10:00-10:10, the firing and
 // the severity change would have been held, and no resolve owed: nothing was told.
+//
+// Flapping (SPEC 6.1). Results, and so the flapping measure, are per signal
+// (model/flapping.h: Icinga 2's weighted share of state changes over the last 21 results,
+// 30 % / 25 % hysteresis); alerts are per flow, component or action. An alert flaps while
+// one of its subject's root-cause components has a flapping signal of its own:
+//   - the root causes are those of the alert's last yellow or red state (`flap_sources`),
+//     so a flow that flaps between red and green stays flapping through its green
+//     stretches; while it flaps they only accumulate (a second cause joining does not end
+//     it), and it settles when none of them flaps any more;
+//   - a signal that flaps but explains nothing the alert is (a redundant member that
+//     flaps while the group holds, an unrelated dependency) does not make it flap;
+//   - an action's alert never flaps (the healer's failing already has its own window).
+// This was chosen over a 21-evaluation history per alert because alert passes are not
+// results (they run every second and after any change, whatever the signals' intervals),
+// and because the signal is where a flap is seen and fixed; a per-alert history would
+// also need one per signal anyway to know which evaluations brought a result.
+// What receivers get: when an alert that fires (or was told it fires) starts flapping,
+// one Flapping notice; nothing while it flaps (no firing, resolve, severity change or
+// reminder); when it settles, one notice of the settled truth: Firing in the state it
+// settled in, or Resolved. Receivers told it flaps count as told of a firing, so the
+// resolve is owed. While receivers hold the firing, a re-fire keeps `starts_at` (the same
+// incident, the same dedup key). Flapping never hides an outage: a state held for a whole
+// window of results has no change in it, so the signal stops flapping at most 20 results
+// into an outage and the outage is told then. alert_after still applies: an alert that
+// never held its state long enough to fire tells nothing, flapping or not.
+// Worked example (tests/engine/flapping_test.cpp): checkout's http signal, 1 s interval,
+// failures = 1, alternates red and green. Changes 1 to 5 are told as usual (firing,
+// resolved, firing, resolved, firing: the share is 28.5 %); the 6th (33.9 %) makes it
+// flap: one Flapping notice, then nothing while it alternates. When the target then stays
+// down, the changes age out of the window (at most 20 results; 15 after 6 changes in a
+// row), it settles red and a Firing notice goes out, with the flapping notice's dedup key;
+// when it recovers, Resolved.
 
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,7 +79,9 @@ std::string_view to_string(SubjectKind k);
 enum class AlertStatus : std::uint8_t { Inactive, Pending, Firing };
 std::string_view to_string(AlertStatus s);
 
-enum class NotifyReason : std::uint8_t { Firing, SeverityChange, Resolved };
+// Flapping: the alert started flapping (SPEC 6.1); receivers hear nothing more until it
+// settles (Firing or Resolved).
+enum class NotifyReason : std::uint8_t { Firing, SeverityChange, Resolved, Flapping };
 std::string_view to_string(NotifyReason r);
 
 struct Alert {
@@ -63,18 +95,18 @@ struct Alert {
   Severity severity = Severity::None;
   TimePoint pending_since{}, starts_at{}, ends_at{};
 
-  bool flapping = false;
+  bool flapping = false;  // a root-cause component of its last yellow or red state flaps (see above)
   bool suppressed = false;
   // Recovery hold-down: it was suppressed, the dependency that explained it recovered, and
   // its own signals have not all re-run since `held_since`: held as if still suppressed.
   bool held_down = false;
   TimePoint held_since{};
   bool silenced = false;
-  std::deque<TimePoint> changes;  // state changes within the flapping window
-  Health last_state = Health::Green;
+  std::vector<model::ComponentIndex> flap_sources;  // those root-cause components, sorted
 
   bool told_firing = false;  // receivers were told it fires (and not yet that it resolved)
   Severity told_severity = Severity::None;
+  bool told_flapping = false;  // receivers were told it flaps (and not yet that it settled)
 };
 
 struct Notice {
@@ -106,8 +138,8 @@ class AlertBook {
   explicit AlertBook(const model::Model& m);
 
   // Applies the evaluation state at `now` (after every evaluation, and on a regular tick
-  // so that alert_after, flapping windows and silence ends are noticed without a state
-  // change). Returns the notices to send, in alert order.
+  // so that alert_after and silence ends are noticed without a state change; flapping is
+  // read from the signals' histories in `st`). Returns the notices to send, in alert order.
   // `failing_actions`: per action, 1 while it keeps failing (Healer::failing()); an
   // action's alert is red then, with its target's criticality.
   std::vector<Notice> update(const model::Model& m, const model::HealthState& st,
@@ -117,9 +149,10 @@ class AlertBook {
   const std::vector<Alert>& alerts() const { return alerts_; }
 
   // After a reload: an alert of the same id keeps what it was (pending since, firing since,
-  // its flapping history, what receivers were told); only its labels come from the new
-  // model. A reload does not restart alert_after.
-  void carry_over(const AlertBook& old);
+  // flapping and its root-cause components, by id, what receivers were told); only its
+  // labels come from the new model. A reload does not restart alert_after. (The signals'
+  // flapping histories travel with their state: model/carry_over.h.)
+  void carry_over(const model::Model& old_model, const AlertBook& old, const model::Model& m);
   // The index of the alert with this id.
   std::optional<std::size_t> find(std::string_view id) const;
 
@@ -130,6 +163,9 @@ class AlertBook {
  private:
   void assess(Alert& a, const model::Model& m, const model::HealthState& st, const std::vector<Silence>& silences,
               TimePoint now, const std::vector<std::uint8_t>& failing_actions) const;
+  // `flaps`: per component, one of its own signals flaps (empty: none in the model does).
+  static void assess_flapping(Alert& a, const model::Model& m, const model::HealthState& st, Health before,
+                              const std::vector<std::uint8_t>& flaps);
   void suppress(const model::Model& m, const model::HealthState& st, TimePoint now);
   void hold_down(Alert& a, bool was_suppressed, const model::Model& m, const model::HealthState& st,
                  model::ComponentIndex c, TimePoint now) const;

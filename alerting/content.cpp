@@ -69,8 +69,10 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
 
   const Health state = n.reason == NotifyReason::Resolved ? Health::Green : a.state;
   const std::string subject_text = std::string(flow ? "Flow \"" : "Component \"") + name + "\"";
-  std::string summary = action ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
-                               : subject_text + " is " + std::string(to_string(state));
+  const bool flapping = n.reason == NotifyReason::Flapping;
+  std::string summary = action     ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
+                        : flapping ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
+                                   : subject_text + " is " + std::string(to_string(state));
   std::string first_cause;
   if (n.reason != NotifyReason::Resolved && !causes.empty()) {
     const RootCause& rc = causes.front();
@@ -87,7 +89,10 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
                                                                                : st.components[index].state)) +
                                                     ": "
                                               : std::string()) +
-                                      reason + ".";
+                                      reason + "." +
+                                      (flapping ? " It keeps changing state; no more notifications until it settles, "
+                                                  "then one with the state it settled in."
+                                                : "");
   json affected = json::array();
   if (flow) {
     affected.push_back(id);
@@ -218,7 +223,8 @@ json slack_payload(const json& record, NotifyReason reason) {
   const std::string icon = reason == NotifyReason::Resolved ? ":white_check_mark:"
                            : record.at("severity") == "critical" ? ":red_circle:"
                                                                  : ":large_yellow_circle:";
-  std::string text = icon + " *" + (reason == NotifyReason::Resolved ? std::string("RESOLVED") : std::string("FIRING")) +
+  const char* word = reason == NotifyReason::Resolved ? "RESOLVED" : reason == NotifyReason::Flapping ? "FLAPPING" : "FIRING";
+  std::string text = icon + " *" + std::string(word) +
                      " [" + record.at("severity").get<std::string>() + "]* " + record.at("summary").get<std::string>();
   if (!record.at("root_causes").empty()) {
     text += "\n>Root cause: `" + record.at("root_causes")[0].value("component", "") + "` " +

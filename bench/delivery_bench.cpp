@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   const std::string state_dir = "/tmp/greenlight-delivery-bench-" + std::to_string(::getpid());
   std::filesystem::remove_all(state_dir);
   std::string toml = "[daemon]\nlisten = \"127.0.0.1:{PORT}\"\nstate_dir = \"" + state_dir + "\"\ninterval = \"100ms\"\n"
-                     "log_level = \"info\"\n\n[alerting.flapping]\nmax_changes = 0\n\n"
+                     "log_level = \"info\"\n\n[alerting.flapping]\nhigh = 100\n\n"
                      "[alerting.receivers.hook]\ntype = \"webhook\"\nurl = \"" + receiver.url("/hook") +
                      "\"\ntimeout = \"2s\"\n\n[[alerting.routes]]\nreceiver = \"hook\"\n\n";
   for (int i = 0; i < kComponents; ++i) {

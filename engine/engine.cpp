@@ -145,7 +145,7 @@ void Engine::start_due(Now now, Effects& fx) {
 void Engine::apply_reload(std::shared_ptr<const Model> m, Now now, Effects& fx) {
   CarriedState carried = carry_over(*model_, state_, *m, now.wall);
   auto book = std::make_unique<alerting::AlertBook>(*m);
-  book->carry_over(*book_);
+  book->carry_over(*model_, *book_, *m);
   resolve_removed(*book, now, fx);
   auto healer = std::make_unique<alerting::Healer>(*m);
   healer->carry_over(*model_, *healer_, *m);

@@ -16,8 +16,8 @@
 //      one log line per state change, events for components, flows and overall);
 //   3. the probes due now are handed out; heartbeat signals are evaluated in place;
 //   4. every second, stale signals turn unknown;
-//   5. after any change, and at least every second (alert_after, silences ending,
-//      flapping windows and reminders depend on time alone), an alert pass: the healer's
+//   5. after any change, and at least every second (alert_after, silences ending and
+//      reminders depend on time alone), an alert pass: the healer's
 //      due actions, the alert book's notices, the dispatcher's notifications (new, released
 //      from group_wait, reminders);
 //   6. readiness: every signal has run once, or the first round's deadline passed;

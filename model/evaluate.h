@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "model/flapping.h"
 #include "model/model.h"
 #include "model/types.h"
 
@@ -36,6 +37,7 @@ struct SignalState {
   std::string message;
   bool last_ok = false;       // the last run did not fail (ProbeOutcome::ok)
   float last_seconds = 0;     // how long the last run took
+  FlapHistory flap;           // state changes over the last 21 results (apply_result keeps it)
 };
 
 // Envoy's health-checker transition kinds.

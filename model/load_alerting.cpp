@@ -10,6 +10,14 @@ namespace greenlight::model {
 
 namespace {
 
+// "30", "27.5": a percentage as the config wrote it.
+std::string format_percent(double v) {
+  std::string s = std::to_string(v);
+  s.erase(s.find_last_not_of('0') + 1);
+  if (s.ends_with('.')) s.pop_back();
+  return s;
+}
+
 void load_severity(LoadContext& ctx, const toml::table& sev, SeverityMatrix& matrix) {
   TableReader sr(ctx.errors, sev, "[alerting.severity]");
   for (Criticality c : {Criticality::High, Criticality::Medium, Criticality::Low}) {
@@ -31,10 +39,40 @@ void load_severity(LoadContext& ctx, const toml::table& sev, SeverityMatrix& mat
   sr.finish();
 }
 
+// high / low in percent (SPEC 6.1). The old "max_changes" / "window" counted changes per
+// time, which a window of results cannot mean: they are errors that say what replaced
+// them, not silently ignored (a config that set them expects them to apply).
 void load_flapping(LoadContext& ctx, const toml::table& flap, FlappingPolicy& flapping) {
   TableReader fr(ctx.errors, flap, "[alerting.flapping]");
-  if (auto v = fr.integer("max_changes", 0, 1000)) flapping.max_changes = static_cast<int>(*v);
-  if (auto v = fr.duration("window")) flapping.window = *v;
+  for (const char* old : {"max_changes", "window"}) {
+    if (const toml::node* n = fr.node(old)) {
+      fr.error(*n, quote(old) + " is no longer supported: flapping is the weighted share of state changes over "
+                   "a signal's last 21 results, set \"high\" and \"low\" (percent; high = 100 turns it off)");
+    }
+  }
+  const toml::node* high_node = fr.node("high");
+  const toml::node* low_node = fr.node("low");
+  const auto high = fr.number("high");
+  const auto low = fr.number("low");
+  bool ok = true;
+  if (high && !(*high > 0 && *high <= 100)) {
+    fr.error(*high_node, "\"high\" must be a percentage above 0 and at most 100");
+    ok = false;
+  }
+  if (low && !(*low > 0 && *low <= 100)) {
+    fr.error(*low_node, "\"low\" must be a percentage above 0 and at most 100");
+    ok = false;
+  }
+  if (ok) {
+    const double h = high.value_or(flapping.high), l = low.value_or(flapping.low);
+    if (l > h) {
+      fr.error(low_node ? *low_node : *high_node,
+               "\"low\" (" + format_percent(l) + ") must not be above \"high\" (" + format_percent(h) + ")");
+    } else {
+      flapping.high = h;
+      flapping.low = l;
+    }
+  }
   fr.finish();
 }
 

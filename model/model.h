@@ -176,9 +176,13 @@ struct SeverityMatrix {
   }
 };
 
+// [alerting.flapping] (SPEC 6.1), Icinga 2's thresholds: a signal starts flapping when its
+// weighted share of state changes (model/flapping.h) is above `high` percent, and stops
+// when it is no longer above `low`. 0 < low <= high <= 100; high = 100 turns it off (the
+// share never exceeds 99 %).
 struct FlappingPolicy {
-  int max_changes = 6;          // more state changes than this within `window`: flapping
-  Duration window{600'000};
+  double high = 30;
+  double low = 25;
 };
 
 enum class ReceiverType : std::uint8_t { Webhook, Alertmanager, PagerDuty, Slack };

@@ -205,6 +205,9 @@ Changes apply_result(const Model& m, HealthState& st, SignalIndex signal, const 
                      TimePoint now, Tolerance tolerance) {
   StepResult r = step(st.signals[signal], m.signals[signal], outcome, now, tolerance);
   const Health from = st.signals[signal].state;
+  // The first result after no data (start, restart, stale) is not a change (model/flapping.h).
+  const bool changed = r.transition == Transition::Changed && st.signals[signal].has_data;
+  r.next.flap = record_result(st.signals[signal].flap, changed, m.alerting.flapping);
   st.signals[signal] = std::move(r.next);
   if (r.transition != Transition::Changed) return {};
   const ComponentIndex c = m.signals[signal].component;

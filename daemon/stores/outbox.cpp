@@ -20,6 +20,7 @@ namespace {
 NotifyReason reason_of(const std::string& s) {
   if (s == "resolved") return NotifyReason::Resolved;
   if (s == "severity_change") return NotifyReason::SeverityChange;
+  if (s == "flapping") return NotifyReason::Flapping;
   return NotifyReason::Firing;
 }
 

@@ -84,6 +84,24 @@ TEST_CASE("each validation error points at the right line and column", "[model][
   SECTION("unknown key at the top level") {
     require_config_error(HM_HERE, with_base("colour = 1\n"), 6, 1, R"(unknown key "colour")");
   }
+  SECTION("flapping: the old max_changes / window, replaced by high / low") {
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nmax_changes = 6\n"), 7, 15,
+                         R"([alerting.flapping]: "max_changes" is no longer supported: flapping is the weighted share)");
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nhigh = 30\nwindow = \"10m\"\n"), 8, 10,
+                         R"("window" is no longer supported)");
+  }
+  SECTION("flapping: thresholds are percentages, low not above high") {
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nhigh = 0\n"), 7, 8,
+                         R"("high" must be a percentage above 0 and at most 100)");
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nlow = 100.5\n"), 7, 7,
+                         R"("low" must be a percentage above 0 and at most 100)");
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nhigh = 20\nlow = 22.5\n"), 8, 7,
+                         R"("low" (22.5) must not be above "high" (20))");
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nhigh = 20\n"), 7, 8,
+                         R"("low" (25) must not be above "high" (20))");
+    require_config_error(HM_HERE, with_base("[alerting.flapping]\nhigh = \"30%\"\n"), 7, 8,
+                         R"("high" must be a number, not a string)");
+  }
   SECTION("unknown key in a component") {
     require_config_error(HM_HERE, with_base("[components.web]\nownr = \"x\"\n"), 7, 1,
                          R"(component "web": unknown key "ownr")");
@@ -430,8 +448,8 @@ high = { red = "critical", yellow = "error", unknown = "warning" }
 low = { yellow = "info" }
 
 [alerting.flapping]
-max_changes = 4
-window = "15m"
+high = 40
+low = 27.5
 
 [alerting.receivers.hook]
 type = "webhook"
@@ -494,6 +512,8 @@ url = "http://127.0.0.1:9000/scale"
                          "/etc/greenlight/all.toml");
   CHECK(m->signals.size() == 7);
   CHECK(m->alerting.receivers.size() == 4);
+  CHECK(m->alerting.flapping.high == 40);
+  CHECK(m->alerting.flapping.low == 27.5);
   REQUIRE(m->alerting.routes.size() == 1);
   CHECK(m->alerting.routes[0].routes.size() == 1);
   CHECK(std::regex_match("buy", m->alerting.routes[0].match_re[0].re));
