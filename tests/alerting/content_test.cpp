@@ -146,6 +146,30 @@ TEST_CASE("a severity change closes the old severity's Alertmanager alert", "[al
   CHECK(l0 == l1);
 }
 
+TEST_CASE("a flapping notice says it flaps, in every receiver's terms", "[alerting][content][flapping]") {
+  Outage o;
+  const auto [alert, notice] = o.notice_for("component/database");
+  Notice flap = notice;
+  flap.reason = NotifyReason::Flapping;
+  const json r = alert_record(o.w.model(), o.w.state(), *alert, flap);
+  CHECK(r["summary"] == "Component \"Orders database\" is flapping (now red) (root cause: database/tcp)");
+  CHECK(r["description"].get<std::string>().find("no more notifications until it settles") != std::string::npos);
+  CHECK(r["dedup_key"] == alert_record(o.w.model(), o.w.state(), *alert, notice)["dedup_key"]);  // one incident
+  const json hook = webhook_payload(r, NotifyReason::Flapping, "id-1", "oncall");
+  CHECK(hook["reason"] == "flapping");
+  CHECK(hook["status"] == "firing");
+  const json pd = pagerduty_payload(r, NotifyReason::Flapping, "key");
+  CHECK(pd["event_action"] == "trigger");
+  CHECK(pd["payload"]["summary"].get<std::string>().find("is flapping") != std::string::npos);
+  CHECK(slack_payload(r, NotifyReason::Flapping)["text"].get<std::string>().find("*FLAPPING [critical]*") !=
+        std::string::npos);
+  const json am = alertmanager_payload(r, NotifyReason::Flapping);
+  REQUIRE(am.size() == 1);
+  CHECK_FALSE(am[0].contains("endsAt"));
+  CHECK(am[0]["annotations"]["summary"].get<std::string>().find("is flapping") != std::string::npos);
+  CHECK(notification_id(r, NotifyReason::Flapping, "oncall") != notification_id(r, NotifyReason::Firing, "oncall"));
+}
+
 TEST_CASE("a grouped webhook carries each notification with its own id", "[alerting][content][group]") {
   Outage o;
   std::vector<json> records;
