@@ -67,6 +67,13 @@ nlohmann::json silences_json(const std::vector<alerting::Silence>& silences, mod
 // DELETE /api/v1/silences/{id}: {"id": id, "status": "expired"}.
 nlohmann::json silence_expired_json(const std::string& id);
 
+// ---- incidents (render_incidents.cpp) ---------------------------------------------------
+// GET /api/v1/incidents: {"incidents": [...]}, the firing alerts grouped by root cause
+// (the root-cause components' ids, sorted, joined with ","), most severe first: each with
+// its root causes (signal message, runbook, owner), severity, since, the non-green flows
+// and components that cause explains (its blast radius), its alerts and who was told.
+nlohmann::json incidents_json(const engine::Snapshot& snap);
+
 // ---- events, heartbeats, reloads, errors (render.cpp) ----------------------------------
 
 // {"seq", "time", "type", "message", "detail"} (the events.jsonl line's base too).

@@ -249,6 +249,9 @@ void HttpApi::alert_routes() {
     const auto snap = core_.snapshot();
     send_json(res, 200, dashboards::alerts_json(snap->alerts, snap->told));
   });
+  s.Get("/api/v1/incidents", [this](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, dashboards::incidents_json(*core_.snapshot()));
+  });
   // The newest `limit` events that match the query, oldest first.
   s.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
     EventsQuery q;

@@ -9,8 +9,9 @@ const ICON = { green: "✔", yellow: "▲", red: "✖", unknown: "?" };
 const RANK = { red: 0, yellow: 1, unknown: 2, green: 3 };
 const CRIT = { high: 0, medium: 1, low: 2 };
 
-const data = { status: null, alerts: [], silences: [], actions: [], graph: null, events: [], lastSeq: 0, detail: null,
-  demo: null };
+const data = { status: null, alerts: [], incidents: [], silences: [], actions: [], graph: null, events: [], lastSeq: 0,
+  detail: null, demo: null };
+const SEVERITY_STATE = { critical: "red", error: "red", warning: "yellow", info: "yellow" };
 
 // ---- helpers ----------------------------------------------------------------------------
 
@@ -120,9 +121,27 @@ function componentCard(c) {
     c.runbook ? el("div", {}, link(c.runbook, "Runbook")) : null);
 }
 
+// One card per root cause: what broke, what it breaks, since when, who was told.
+function incidentCard(i) {
+  const state = SEVERITY_STATE[i.severity] || "unknown";
+  const cause = (i.root_causes || [])[0] || {};
+  const breaks = (i.flows || []).map(f => `${f.name} (${f.state}, ${f.criticality})`).join(", ");
+  return el("article", { class: "card incident state-" + state, "data-incident": i.root_cause, "data-state": state },
+    el("header", {}, badge(state), " ",
+      el("span", { class: "name" }, (cause.component_name || cause.component || i.root_cause) +
+        (i.root_causes && i.root_causes.length > 1 ? ` and ${i.root_causes.length - 1} more` : "")),
+      el("span", { class: "muted" }, ` · ${i.severity}`)),
+    rootCauses(i.root_causes),
+    el("div", { class: "reason" }, breaks ? "Breaks " + breaks : "No flow is affected."),
+    since(i.since),
+    el("div", { class: "muted" }, i.told && i.told.length ? "Told: " + i.told.join(", ") : "Nobody told yet"));
+}
+
 function renderOverview() {
   const st = data.status;
   if (!st) return;
+  document.getElementById("incidents").replaceChildren(...(data.incidents.length
+    ? data.incidents.map(incidentCard) : [el("p", { class: "muted" }, "No incidents: nothing is paging.")]));
   const flows = [...st.flows].sort(byState);
   document.getElementById("flows").replaceChildren(...flows.map(flowCard));
   const bad = st.components.filter(c => c.state !== "green").sort(byState);
@@ -406,11 +425,12 @@ function show() {
 async function poll() {
   const r = route();
   try {
-    const [status, alerts, silences, events, actions] = await Promise.all([
+    const [status, alerts, silences, events, actions, incidents] = await Promise.all([
       getJSON("api/v1/status?components=not_green"), getJSON("api/v1/alerts"), getJSON("api/v1/silences"),
-      getJSON("api/v1/events?since=" + data.lastSeq), getJSON("api/v1/actions")]);
+      getJSON("api/v1/events?since=" + data.lastSeq), getJSON("api/v1/actions"), getJSON("api/v1/incidents")]);
     data.status = status;
     data.alerts = alerts.alerts;
+    data.incidents = incidents.incidents;
     data.silences = silences.silences;
     data.actions = actions.actions;
     if (data.demo !== undefined) {  // null: not asked yet; undefined: not `greenlight demo`

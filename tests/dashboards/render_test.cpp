@@ -285,3 +285,44 @@ TEST_CASE("heartbeat, reload and error answers", "[dashboards][render]") {
   CHECK(dashboards::error_json(404, "no component \"x\"") ==
         json::parse(R"({"error": "no component \"x\"", "status": 404})"));
 }
+
+TEST_CASE("incidents_json groups the firing alerts by root cause, with the blast radius and who was told",
+          "[dashboards][render][incidents]") {
+  const auto model = require_model(HM_HERE, greenlight::test::read_source_file("examples/shop.toml"),
+                                  "examples/shop.toml");
+  World w(model);
+  w.all_green();
+  alerting::AlertBook book(w.model());
+  book.update(w.model(), w.state(), {}, w.now());
+  w.settle("database", "tcp", Health::Red);
+  w.advance(5min);  // past every alert_after
+  book.update(w.model(), w.state(), {}, w.now());
+  engine::Snapshot snap;
+  snap.model = model;
+  snap.state = w.state();
+  snap.alerts = book.alerts();
+  snap.told["component/database"] = {"oncall"};
+  const json incidents = dashboards::incidents_json(snap)["incidents"];
+  REQUIRE(incidents.size() == 1);  // one broken thing, one incident
+  const json& i = incidents[0];
+  CHECK(i["root_cause"] == "database");
+  CHECK(i["root_causes"][0]["component"] == "database");
+  CHECK(i["severity"] == "critical");
+  CHECK(i["told"] == json::array({"oncall"}));
+  std::vector<std::string> flows;
+  for (const json& f : i["flows"]) flows.push_back(f["id"]);
+  CHECK(std::find(flows.begin(), flows.end(), "checkout") != flows.end());
+  CHECK(i["alerts"].size() >= 2);  // the database's own alert and the flows' alerts
+  // Payments fails on its own too: the database still explains it (one incident). Once the
+  // database recovers, payments is the root cause of an incident of its own.
+  w.settle("payments", "synthetic-order", Health::Red);
+  w.settle("database", "tcp", Health::Green);
+  w.advance(5min);
+  book.update(w.model(), w.state(), {}, w.now());
+  snap.state = w.state();
+  snap.alerts = book.alerts();
+  std::vector<std::string> keys;
+  const json after = dashboards::incidents_json(snap);
+  for (const json& x : after["incidents"]) keys.push_back(x["root_cause"]);
+  CHECK(keys == std::vector<std::string>{"payments"});
+}

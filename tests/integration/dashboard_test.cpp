@@ -131,6 +131,12 @@ TEST_CASE("the dashboard shows every flow and turns red live, without a reload",
   CHECK(b.evaluate("!!document.querySelector('#flows a[href=\"https://runbooks.example/db\"]')") == true);
   // The alert shows up in the alerts count and list.
   REQUIRE(wait_for(b, "document.getElementById('alert-count').textContent !== ''"));
+  // The page leads with one incident for the database, naming what it breaks.
+  REQUIRE(wait_for(b, "document.querySelectorAll('#incidents [data-incident]').length === 1"));
+  CHECK(b.evaluate("document.querySelector('#incidents [data-incident]').dataset.incident") == "db");
+  const std::string incident = b.evaluate("document.querySelector('#incidents [data-incident]').innerText");
+  CHECK(incident.find("Orders database") != std::string::npos);
+  CHECK(incident.find("Breaks") != std::string::npos);
 
   const char* env = std::getenv("GREENLIGHT_SCREENSHOT");
   const std::string shot = env != nullptr ? env : std::string(GREENLIGHT_BINARY_DIR) + "/dashboard.png";
