@@ -71,6 +71,25 @@ Labels labels_of(const Model& m, SubjectKind kind, std::uint32_t index) {
   return l;
 }
 
+std::string root_cause_label(const Model& m, const HealthState& st, SubjectKind kind, std::uint32_t index) {
+  if (kind == SubjectKind::Action) {
+    const Action& a = m.actions[index];
+    const bool flow = a.flow != kNoIndex;
+    std::string label = root_cause_label(m, st, flow ? SubjectKind::Flow : SubjectKind::Component,
+                                         flow ? a.flow : a.component);
+    return label.empty() ? (flow ? m.flows[a.flow].id : m.components[a.component].id) : label;
+  }
+  const auto causes =
+      kind == SubjectKind::Flow ? root_causes_of_flow(m, st, index) : root_causes_of_component(m, st, index);
+  std::vector<std::string> ids;
+  for (const RootCause& rc : causes) ids.push_back(m.components[rc.component].id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
 AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNone) {
   for (FlowIndex f = 0; f < m.flows.size(); ++f) {
     Alert a;
@@ -120,6 +139,7 @@ void AlertBook::carry_over(const Model& old_model, const AlertBook& old, const M
     a.told_firing = o.told_firing;
     a.told_severity = o.told_severity;
     a.told_flapping = o.told_flapping;
+    if (auto rc = o.labels.find("root_cause"); rc != o.labels.end()) a.labels["root_cause"] = rc->second;
   }
 }
 
@@ -209,6 +229,7 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
   a.severity = h == Health::Green ? Severity::None : m.alerting.severity.of(crit, h);
   a.labels["severity"] = std::string(to_string(a.severity));
   a.labels["state"] = std::string(to_string(h));
+  if (h != Health::Green) a.labels["root_cause"] = root_cause_label(m, st, a.kind, a.index);
   a.silenced = silenced();
 }
 

@@ -133,6 +133,15 @@ struct Silence {
 // target's labels plus `action`.
 model::Labels labels_of(const model::Model& m, SubjectKind kind, std::uint32_t index);
 
+// The `root_cause` label (SPEC 6.1): the ids of the subject's root-cause components
+// (model::root_causes_of_flow / _of_component), sorted and joined with ",", e.g.
+// "database" or "database,payments"; an action's alert has its target's (its target's id
+// while the target itself is green). Routes group by it by default. AlertBook sets it
+// while the subject is not green and keeps it while green, so a resolve carries the label
+// of the firing it ends.
+std::string root_cause_label(const model::Model& m, const model::HealthState& st, SubjectKind kind,
+                             std::uint32_t index);
+
 class AlertBook {
  public:
   explicit AlertBook(const model::Model& m);

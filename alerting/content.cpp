@@ -49,7 +49,153 @@ json causes_json(const Model& m, const HealthState& st, const std::vector<RootCa
   return out;
 }
 
+std::string subject_name(const Model& m, const Alert& a) {
+  switch (a.kind) {
+    case SubjectKind::Flow: return m.flows[a.index].name;
+    case SubjectKind::Component: return m.components[a.index].name;
+    case SubjectKind::Action: return "self-healing action " + m.actions[a.index].name;
+  }
+  return a.id;
+}
+
+void split_ids(const std::string& joined, std::vector<std::string>& out) {
+  std::size_t start = 0;
+  while (start <= joined.size()) {
+    const std::size_t comma = std::min(joined.find(',', start), joined.size());
+    if (comma > start) out.push_back(joined.substr(start, comma - start));
+    start = comma + 1;
+  }
+}
+
+// "Check out, Add to cart (high), Email preferences (low)": flows in order, each run of one
+// criticality followed by it.
+std::string flow_list(const Model& m, const std::vector<FlowIndex>& flows) {
+  std::string out;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    const Flow& f = m.flows[flows[i]];
+    out += (i ? ", " : "") + f.name;
+    if (i + 1 == flows.size() || m.flows[flows[i + 1]].criticality != f.criticality) {
+      out += " (" + std::string(to_string(f.criticality)) + ")";
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+json incident_record(const Model& m, const HealthState& st, const Incident& in) {
+  // The root-cause components: those the group's root_cause label names, else its alerts'.
+  std::vector<std::string> ids;
+  if (const auto rc = in.labels.find("root_cause"); rc != in.labels.end()) split_ids(rc->second, ids);
+  if (ids.empty()) {
+    for (const Alert* a : in.firing) {
+      if (const auto rc = a->labels.find("root_cause"); rc != a->labels.end()) split_ids(rc->second, ids);
+    }
+  }
+  std::vector<ComponentIndex> roots;
+  for (const std::string& id : ids) {
+    const auto c = m.find_component(id);
+    if (c && std::find(roots.begin(), roots.end(), *c) == roots.end()) roots.push_back(*c);
+  }
+  // Each root with its own failing signals (what the on-call reads first).
+  std::vector<RootCause> causes;
+  for (ComponentIndex c : roots) {
+    bool own = false;
+    for (const RootCause& rc : root_causes_of_component(m, st, c)) {
+      if (rc.component == c) {
+        causes.push_back(rc);
+        own = true;
+      }
+    }
+    if (!own) causes.push_back({c, kNoIndex, st.components[c].state});
+  }
+  const json causes_j = causes_json(m, st, causes);
+
+  // Every flow that is not green because of a root: highest criticality first.
+  std::vector<FlowIndex> affected;
+  for (FlowIndex f = 0; f < m.flows.size(); ++f) {
+    if (st.flows[f].state == Health::Green) continue;
+    const auto fc = root_causes_of_flow(m, st, f);
+    if (std::any_of(fc.begin(), fc.end(), [&](const RootCause& rc) {
+          return std::find(roots.begin(), roots.end(), rc.component) != roots.end();
+        })) {
+      affected.push_back(f);
+    }
+  }
+  std::stable_sort(affected.begin(), affected.end(),
+                   [&](FlowIndex a, FlowIndex b) { return m.flows[a].criticality < m.flows[b].criticality; });
+  json flows_j = json::array();
+  for (FlowIndex f : affected) {
+    flows_j.push_back({{"id", m.flows[f].id},
+                       {"name", m.flows[f].name},
+                       {"state", to_string(st.flows[f].state)},
+                       {"criticality", to_string(m.flows[f].criticality)}});
+  }
+
+  const bool firing = !in.firing.empty();
+  Severity severity = firing ? Severity::None : in.severity;
+  json alerts = json::array();
+  TimePoint since = TimePoint::max();
+  for (const Alert* a : in.firing) {
+    const Severity s = a->told_firing ? a->told_severity : a->severity;
+    severity = std::max(severity, s);
+    since = std::min(since, a->starts_at);
+    alerts.push_back({{"id", a->id}, {"name", subject_name(m, *a)}, {"severity", to_string(s)},
+                      {"state", to_string(a->state)}});
+  }
+
+  // The text every receiver leads with.
+  std::string root_text;
+  for (const RootCause& rc : causes) {
+    const Component& c = m.components[rc.component];
+    root_text += (root_text.empty() ? "" : "; ") + c.name;
+    if (firing) {
+      const std::string message =
+          rc.signal != kNoIndex ? describe(st.signals[rc.signal], m.signals[rc.signal]) : describe_component(m, st, rc.component);
+      root_text += " is " + std::string(to_string(st.components[rc.component].state)) +
+                   (message.empty() ? "" : ": " + message);
+    }
+  }
+  if (root_text.empty() && !in.firing.empty()) {
+    root_text = subject_name(m, *in.firing.front()) + " is " + std::string(to_string(in.firing.front()->state));
+  }
+  std::string summary;
+  if (firing) {
+    summary = root_text;
+    std::string parts;
+    for (Health h : {Health::Red, Health::Yellow, Health::Unknown}) {
+      std::vector<FlowIndex> these;
+      for (FlowIndex f : affected) {
+        if (st.flows[f].state == h) these.push_back(f);
+      }
+      if (these.empty()) continue;
+      const char* verb = h == Health::Red ? "breaks " : h == Health::Yellow ? "degrades " : "leaves unknown ";
+      parts += (parts.empty() ? "" : "; ") + std::string(verb) + flow_list(m, these);
+    }
+    if (!parts.empty()) summary += " — " + parts;
+  } else {
+    summary = "Resolved: " + (root_text.empty() ? std::string("incident") : root_text) +
+              " — every alert of this incident has cleared";
+  }
+
+  json labels = json::object();
+  for (const auto& [k, v] : in.labels) labels[k] = v;
+  const std::string base = m.daemon.external_url + (m.daemon.external_url.ends_with('/') ? "" : "/");
+  const Component* first = roots.empty() ? nullptr : &m.components[roots.front()];
+  return {{"group_key", in.group_key},
+          {"dedup_key", "greenlight-" + hex_hash(in.group_key)},
+          {"status", firing ? "firing" : "resolved"},
+          {"severity", to_string(severity)},
+          {"labels", std::move(labels)},
+          {"summary", summary},
+          {"root_causes", causes_j},
+          {"affected_flows", std::move(flows_j)},
+          {"alerts", std::move(alerts)},
+          {"runbook_url", first ? first->runbook : ""},
+          {"owner", first ? first->owner : ""},
+          {"dashboard_url", first ? base + "#/components/" + first->id : base},
+          {"since", firing ? json(format_rfc3339(since)) : json(nullptr)}};
+}
 
 json alert_record(const Model& m, const HealthState& st, const Alert& a, const Notice& n) {
   // The health subject: the alert's flow or component, or a failing action's target.
@@ -143,7 +289,7 @@ json webhook_payload(const json& record, NotifyReason reason, const std::string&
 }
 
 json webhook_group_payload(const std::vector<GroupItem>& batch, const std::string& receiver,
-                           const std::string& group_key) {
+                           const std::string& group_key, const json& incident) {
   json items = json::array();
   std::string ids;
   bool firing = false;
@@ -155,12 +301,20 @@ json webhook_group_payload(const std::vector<GroupItem>& batch, const std::strin
     ids += it.id + "|";
     firing = firing || it.reason != NotifyReason::Resolved;
   }
-  return {{"version", "1"},
-          {"id", "gl-group-" + hex_hash(ids)},
-          {"receiver", receiver},
-          {"group_key", group_key},
-          {"status", firing ? "firing" : "resolved"},
-          {"notifications", std::move(items)}};
+  json out{{"version", "1"},
+           {"id", "gl-group-" + hex_hash(ids)},
+           {"receiver", receiver},
+           {"group_key", group_key},
+           {"status", firing ? "firing" : "resolved"},
+           {"notifications", std::move(items)}};
+  if (!incident.is_null()) {
+    // The group's status, not the batch's: a batch of one flow's resolve while the
+    // database still fires is an update of a firing incident.
+    out["status"] = incident.at("status");
+    out["summary"] = incident.at("summary");
+    out["incident"] = incident;
+  }
+  return out;
 }
 
 json alertmanager_payload(const json& record, NotifyReason reason) {
@@ -219,6 +373,36 @@ json pagerduty_payload(const json& record, NotifyReason reason, const std::strin
   return event;
 }
 
+json pagerduty_group_payload(const json& incident, const std::string& routing_key) {
+  const bool resolved = incident.at("status") == "resolved";
+  json event{{"routing_key", routing_key},
+             {"event_action", resolved ? "resolve" : "trigger"},
+             {"dedup_key", incident.at("dedup_key")}};
+  if (resolved) return event;
+  static const std::map<std::string, std::string> kSeverity{
+      {"critical", "critical"}, {"error", "error"}, {"warning", "warning"}, {"info", "info"}};
+  const auto it = kSeverity.find(incident.at("severity").get<std::string>());
+  std::string summary = incident.at("summary");
+  if (summary.size() > 1024) summary = summary.substr(0, 1021) + "...";  // the Events API's limit
+  const json& causes = incident.at("root_causes");
+  event["payload"] = {{"summary", summary},
+                      {"source", "greenlight"},
+                      {"severity", it == kSeverity.end() ? "info" : it->second},
+                      {"component", causes.empty() ? json("") : causes[0].at("component")},
+                      {"group", incident.at("labels").value("root_cause", "")},
+                      {"custom_details",
+                       {{"root_causes", causes},
+                        {"affected_flows", incident.at("affected_flows")},
+                        {"alerts", incident.at("alerts")},
+                        {"owner", incident.at("owner")},
+                        {"since", incident.at("since")}}}};
+  event["links"] = json::array({{{"href", incident.at("dashboard_url")}, {"text", "greenlight dashboard"}}});
+  if (!incident.at("runbook_url").get<std::string>().empty()) {
+    event["links"].push_back({{"href", incident.at("runbook_url")}, {"text", "runbook"}});
+  }
+  return event;
+}
+
 json slack_payload(const json& record, NotifyReason reason) {
   const std::string icon = reason == NotifyReason::Resolved ? ":white_check_mark:"
                            : record.at("severity") == "critical" ? ":red_circle:"
@@ -246,7 +430,30 @@ json alertmanager_payload(const std::vector<GroupItem>& batch) {
   return alerts;
 }
 
-json slack_payload(const std::vector<GroupItem>& batch) {
+json slack_payload(const std::vector<GroupItem>& batch, const json& incident) {
+  if (!incident.is_null()) {
+    const bool resolved = incident.at("status") == "resolved";
+    const std::string severity = incident.at("severity");
+    std::string text = std::string(resolved ? ":white_check_mark:" : severity == "critical" ? ":red_circle:"
+                                                                                            : ":large_yellow_circle:") +
+                       " *" + (resolved ? "RESOLVED" : "FIRING") + " [" + severity + "]* " +
+                       incident.at("summary").get<std::string>();
+    text += "\n";
+    if (!incident.at("runbook_url").get<std::string>().empty()) {
+      text += "<" + incident.at("runbook_url").get<std::string>() + "|Runbook> | ";
+    }
+    text += "<" + incident.at("dashboard_url").get<std::string>() + "|Dashboard>";
+    if (!incident.at("owner").get<std::string>().empty()) text += " | owner: " + incident.at("owner").get<std::string>();
+    std::string changes;
+    for (const GroupItem& it : batch) {
+      changes += (changes.empty() ? "" : ", ") + it.record.at("name").get<std::string>() + " " +
+                 (it.reason == NotifyReason::Resolved ? std::string("resolved")
+                  : it.reason == NotifyReason::Firing ? "firing [" + it.record.at("severity").get<std::string>() + "]"
+                                                      : "now " + it.record.at("severity").get<std::string>());
+    }
+    text += "\n>" + changes;
+    return {{"text", text}};
+  }
   std::string text;
   for (const GroupItem& it : batch) {
     text += (text.empty() ? "" : "\n\n") + slack_payload(it.record, it.reason).at("text").get<std::string>();

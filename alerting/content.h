@@ -25,26 +25,54 @@ std::string notification_id(const nlohmann::json& record, NotifyReason reason, c
 // The greenlight webhook payload (docs/webhook.md).
 nlohmann::json webhook_payload(const nlohmann::json& record, NotifyReason reason, const std::string& id,
                                const std::string& receiver);
-// A route with group_by sends the notifications of one group that are due together as one
+// A group of alerts for one receiver as it stands when one of its notifications goes out
+// (SPEC 6.1: one incident per root cause).
+struct Incident {
+  std::string group_key;              // receiver, route and group label values (routing.h)
+  model::Labels labels;               // the group's group_by label values ({} if unknown)
+  std::vector<const Alert*> firing;   // the group's alerts the receiver is told fire
+  Severity severity = Severity::None;  // of the notifications going out (for a resolve)
+};
+// The group as receivers see it: status ("firing" while any alert of it fires, else
+// "resolved"), severity (the highest of its firing alerts), labels, root_causes (the
+// components named by its root_cause label, else its alerts' root causes, each with its
+// signal message, runbook and owner), affected_flows (every flow not green because of
+// them: id, name, state, criticality, highest criticality first), alerts (id, name,
+// severity, state), since, summary (the text that leads every receiver's message), and
+// dedup_key: "greenlight-" and a hash of the group key, so the same for the group's whole
+// life (trigger, updates, resolve) and for a repeat, never a time or a replica.
+// Worked example (the shop's database outage): summary "Orders database is red: connection
+// refused — breaks Browse and search, Add to cart, Check out (high), Update product data
+// (medium), Email preferences (low)".
+nlohmann::json incident_record(const model::Model& m, const model::HealthState& st, const Incident& in);
+
+// A grouped route sends the notifications of one group that are due together as one
 // webhook request (docs/webhook.md, "Grouped notifications"): the single payloads above
-// without version and receiver, under "notifications", and an id derived from theirs.
+// without version and receiver, under "notifications", an id derived from theirs, and the
+// group (`incident`, above) if known.
 struct GroupItem {
   const nlohmann::json& record;
   NotifyReason reason;
   const std::string& id;
 };
 nlohmann::json webhook_group_payload(const std::vector<GroupItem>& batch, const std::string& receiver,
-                                     const std::string& group_key);
+                                     const std::string& group_key, const nlohmann::json& incident = nullptr);
 // Alertmanager POST /api/v2/alerts body: a list with one postable alert (two for a severity
 // change: the old severity's alert is closed at the change, since severity is a label);
 // for a batch, all of its notifications' alerts in one list.
 nlohmann::json alertmanager_payload(const nlohmann::json& record, NotifyReason reason);
 nlohmann::json alertmanager_payload(const std::vector<GroupItem>& batch);
 // PagerDuty Events API v2: trigger (or resolve) with dedup_key; the routing key is added here.
+// For one alert alone (a route with group_by = ["..."]):
 nlohmann::json pagerduty_payload(const nlohmann::json& record, NotifyReason reason, const std::string& routing_key);
+// For a group notification: one event for the whole group, keyed by the group's dedup_key;
+// "resolve" once nothing in the group fires, "trigger" otherwise (updates re-trigger the
+// same PagerDuty incident).
+nlohmann::json pagerduty_group_payload(const nlohmann::json& incident, const std::string& routing_key);
 // Slack incoming webhook: a readable summary with the root cause and the runbook; for a
-// batch, one message with a paragraph per notification.
+// batch, one message with a paragraph per notification; for a group (incident not null),
+// one message led by the group's summary, then its runbook, owner and what changed.
 nlohmann::json slack_payload(const nlohmann::json& record, NotifyReason reason);
-nlohmann::json slack_payload(const std::vector<GroupItem>& batch);
+nlohmann::json slack_payload(const std::vector<GroupItem>& batch, const nlohmann::json& incident = nullptr);
 
 }  // namespace greenlight::alerting

@@ -70,7 +70,8 @@ bool Dispatcher::is_held(const std::string& alert_id, const std::string& receive
                      [&](const Notification& h) { return h.alert_id == alert_id && h.receiver == receiver; });
 }
 
-std::vector<Notification> Dispatcher::release(TimePoint now) {
+std::vector<Notification> Dispatcher::release(const Model& m, const HealthState& st, const AlertBook& book,
+                                              TimePoint now) {
   std::vector<Notification> out;
   for (auto it = held_.begin(); it != held_.end();) {
     if (it->not_before <= now) {
@@ -84,7 +85,16 @@ std::vector<Notification> Dispatcher::release(TimePoint now) {
       ++it;
     }
   }
+  stamp(m, st, book, out);
   return out;
+}
+
+bool Dispatcher::group_alive(const std::string& key, const std::string& receiver) const {
+  for (const auto& [alert, receivers] : told_) {
+    const auto t = receivers.find(receiver);
+    if (t != receivers.end() && t->second.group_key == key) return true;
+  }
+  return false;
 }
 
 TimePoint Dispatcher::group_slot(const std::string& key, const model::Route& route, TimePoint now) {
@@ -107,47 +117,79 @@ TimePoint Dispatcher::group_slot(const std::string& key, const model::Route& rou
   return it->second += ticks * interval;
 }
 
-TimePoint Dispatcher::slot(const RouteMatch& r, bool first_of_alert, TimePoint now) {
-  if (!r.route->group_by.empty()) return group_slot(r.group_key, *r.route, now);
-  return first_of_alert ? now + r.route->group_wait : now;
-}
-
 std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState& st, const AlertBook& book,
                                                const std::vector<Notice>& notices, TimePoint now) {
   std::vector<Notification> out;
+  // Forget the label values of groups that ended (nothing held, no schedule left).
+  std::erase_if(group_labels_, [&](const auto& g) {
+    return !groups_.count(g.first) &&
+           std::none_of(held_.begin(), held_.end(), [&](const Notification& h) { return h.group_key == g.first; });
+  });
   for (const Notice& n : notices) {
     const Alert& a = book.alerts()[n.alert];
     const nlohmann::json record = alert_record(m, st, a, n);
     if (n.reason == NotifyReason::Resolved) {
       auto it = told_.find(a.id);
       if (it == told_.end()) continue;
-      const auto routes = route_alert(m.alerting.routes, a.labels, n.severity);
-      for (const auto& [receiver, t] : it->second) {
-        // A resolve keeps to its group's schedule while the route still groups it.
-        TimePoint when = now;
-        std::string group;
-        for (const RouteMatch& r : routes) {
-          if (r.receiver == receiver && !t.group_key.empty() && r.group_key == t.group_key) {
-            when = group_slot(t.group_key, *r.route, now);
-            group = t.group_key;
-          }
-        }
-        hold_or_send(make(record, a, n.reason, n.severity, receiver, now, when, group), now, out);
-      }
-      told_.erase(a.id);
+      const auto receivers = std::move(it->second);
+      told_.erase(it);
       repeat_count_.erase(a.id);
+      const auto routes = route_alert(m.alerting.routes, a.labels, n.severity);
+      for (const auto& [receiver, t] : receivers) {
+        const bool group_ends = !t.group_key.empty() && !group_alive(t.group_key, receiver);
+        TimePoint when = now;
+        if (!t.group_key.empty() && !group_ends) {
+          // Others of its group still fire: the resolve keeps to the group's schedule.
+          const model::Route* route = nullptr;
+          for (const RouteMatch& r : routes) {
+            if (r.receiver == receiver && r.route->grouped() && (route == nullptr || r.group_key == t.group_key)) {
+              route = r.route;
+            }
+          }
+          if (route != nullptr) when = group_slot(t.group_key, *route, now);
+        }
+        hold_or_send(make(record, a, n.reason, n.severity, receiver, now, when, t.group_key), now, out);
+        if (group_ends) {
+          // Everything in the group resolved: the group's resolve goes at once, with the
+          // resolves it held, not a group_interval later (SPEC 6.1); the next outage
+          // starts a new group.
+          for (auto h = held_.begin(); h != held_.end();) {
+            if (h->group_key == t.group_key && h->receiver == receiver) {
+              h->not_before = now;
+              out.push_back(std::move(*h));
+              h = held_.erase(h);
+            } else {
+              ++h;
+            }
+          }
+          groups_.erase(t.group_key);
+        }
+      }
       continue;
     }
     auto& told = told_[a.id];
     for (const RouteMatch& r : route_alert(m.alerting.routes, a.labels, n.severity)) {
       if (find_receiver(m, r.receiver) == nullptr) continue;
-      const bool grouped = !r.route->group_by.empty();
-      const TimePoint when = slot(r, told.count(r.receiver) == 0, now);
-      hold_or_send(make(record, a, n.reason, n.severity, r.receiver, now, when, grouped ? r.group_key : ""), now, out);
-      told[r.receiver] = {now, grouped ? r.group_key : ""};
+      const auto prev = told.find(r.receiver);
+      // An alert stays in the group it was told in until it resolves, even when its root
+      // cause changes meanwhile: the receiver's incident does not split under it.
+      std::string key = r.group_key;
+      if (r.route->grouped() && prev != told.end() && !prev->second.group_key.empty()) key = prev->second.group_key;
+      if (!key.empty() && key == r.group_key && !group_labels_.count(key)) {
+        Labels& gl = group_labels_[key];
+        for (const std::string& l : r.route->group_by) {
+          const auto v = a.labels.find(l);
+          gl[l] = v == a.labels.end() ? "" : v->second;
+        }
+      }
+      const TimePoint when = key.empty() ? (prev == told.end() ? now + r.route->group_wait : now)
+                                         : group_slot(key, *r.route, now);
+      hold_or_send(make(record, a, n.reason, n.severity, r.receiver, now, when, key), now, out);
+      told[r.receiver] = {now, key};
     }
     if (told.empty()) told_.erase(a.id);
   }
+  stamp(m, st, book, out);
   return out;
 }
 
@@ -176,7 +218,32 @@ std::vector<Notification> Dispatcher::repeats(const Model& m, const HealthState&
       t.last_sent = now;
     }
   }
+  stamp(m, st, book, out);
   return out;
+}
+
+void Dispatcher::stamp(const Model& m, const HealthState& st, const AlertBook& book,
+                       std::vector<Notification>& ns) const {
+  std::map<std::pair<std::string, std::string>, nlohmann::json> done;  // (group, receiver) -> incident
+  for (Notification& n : ns) {
+    if (n.group_key.empty()) continue;
+    nlohmann::json& incident = done[{n.group_key, n.receiver}];
+    if (incident.is_null()) {
+      Incident in;
+      in.group_key = n.group_key;
+      if (const auto gl = group_labels_.find(n.group_key); gl != group_labels_.end()) in.labels = gl->second;
+      for (const auto& [alert_id, receivers] : told_) {
+        const auto t = receivers.find(n.receiver);
+        if (t == receivers.end() || t->second.group_key != n.group_key) continue;
+        if (const auto i = book.find(alert_id)) in.firing.push_back(&book.alerts()[*i]);
+      }
+      for (const Notification& o : ns) {
+        if (o.group_key == n.group_key && o.receiver == n.receiver) in.severity = std::max(in.severity, o.severity);
+      }
+      incident = incident_record(m, st, in);
+    }
+    n.incident = incident;
+  }
 }
 
 void Dispatcher::restore_told(const std::string& alert_id, const std::string& receiver, TimePoint last_sent,

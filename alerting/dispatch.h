@@ -5,15 +5,19 @@
 //     firing are remembered per alert;
 //   - Resolved goes to every receiver told of the firing (SPEC 2), whatever the routes
 //     say now, and then the alert is forgotten;
-//   - grouping, as Alertmanager's: on a route with group_by, the alerts with the same
-//     group_by label values for one receiver form a group. A new group's first
-//     notifications wait group_wait (collecting the burst of one outage), and every later
-//     change in the group waits for the group's next tick (its first send plus a whole
-//     number of group_intervals), so changes close together still go together;
-//     the notifications of a group that are due together go out as one request
-//     (Notification::group_key; the delivery batches them). A group with no alert left
-//     told is forgotten, so the next outage starts a new group. On a route without
-//     group_by each alert is alone, and group_wait delays only its first notification;
+//   - grouping, as Alertmanager's: on a grouped route (group_by defaults to
+//     ["root_cause"], SPEC 6.1) the alerts with the same group_by label values for one
+//     receiver form a group, one incident. A new group's first notifications wait
+//     group_wait (collecting the burst of one outage), and every later change in the
+//     group waits for the group's next tick (its first send plus a whole number of
+//     group_intervals), so changes close together still go together; the notifications
+//     of a group that are due together go out as one request (Notification::group_key;
+//     the delivery batches them), each stamped with the group as it stands
+//     (Notification::incident). An alert stays in the group it was told in until it
+//     resolves, even if its root cause changes meanwhile. When the last alert of a group
+//     resolves, the group's resolves go at once (not at its next tick) and the group
+//     ends, so the next outage starts a new group. On a route with group_by = ["..."]
+//     each alert is alone, and group_wait delays only its first notification;
 //   - a notification that must wait is held here, not sent, and what happens to its alert
 //     meanwhile is folded into it, so the receiver hears the alert's state at send time
 //     once: a firing then a severity change is one firing at the new severity; a firing
@@ -45,8 +49,12 @@ struct Notification {
   nlohmann::json record;  // alert_record at decision time
   TimePoint created_at{};
   TimePoint not_before{};  // group_wait / group_interval
-  std::string group_key;   // set on a route with group_by: sent with the group's others
-  TimePoint starts_at{};   // the incident's start (kept across restarts)
+  std::string group_key;   // set on a grouped route: sent with the group's others
+  TimePoint starts_at{};   // the alert's start (kept across restarts)
+  // A grouped notification's group as it stands when the notification goes out
+  // (alerting/content.h incident_record): root cause, affected flows, the alerts still
+  // firing, status and the group's dedup_key. null when not grouped.
+  nlohmann::json incident;
 };
 
 inline constexpr model::Duration kAlertmanagerResend{60'000};
@@ -57,7 +65,8 @@ class Dispatcher {
   std::vector<Notification> dispatch(const model::Model& m, const model::HealthState& st, const AlertBook& book,
                                      const std::vector<Notice>& notices, TimePoint now);
   // Held notifications that have come due at `now`, in the order they were decided.
-  std::vector<Notification> release(TimePoint now);
+  std::vector<Notification> release(const model::Model& m, const model::HealthState& st, const AlertBook& book,
+                                    TimePoint now);
   std::size_t held() const { return held_.size(); }
   // Reminders due at `now` (repeat_interval, Alertmanager re-sends).
   std::vector<Notification> repeats(const model::Model& m, const model::HealthState& st, const AlertBook& book,
@@ -75,12 +84,17 @@ class Dispatcher {
   const std::map<std::string, std::map<std::string, Told>>& told() const { return told_; }
 
  private:
-  // When the notification of an alert for a route match may go (see grouping above).
-  TimePoint slot(const RouteMatch& r, bool first_of_alert, TimePoint now);
+  // When a notification of group `key` may go (see grouping above).
   TimePoint group_slot(const std::string& key, const model::Route& route, TimePoint now);
+  // Whether `receiver` is still told of a firing alert of group `key`.
+  bool group_alive(const std::string& key, const std::string& receiver) const;
+  // Sets each grouped notification's `incident` from its group as it stands now.
+  void stamp(const model::Model& m, const model::HealthState& st, const AlertBook& book,
+             std::vector<Notification>& ns) const;
 
   std::map<std::string, std::map<std::string, Told>> told_;  // alert id -> receiver -> Told
   std::map<std::string, TimePoint> groups_;                  // group key -> its last or next send
+  std::map<std::string, model::Labels> group_labels_;        // group key -> its group_by label values
   std::map<std::string, int> repeat_count_;                  // for distinct reminder ids
   std::vector<Notification> held_;                           // waiting for their group, in decision order
   bool is_held(const std::string& alert_id, const std::string& receiver) const;

@@ -26,14 +26,16 @@ ReceiverRequest request_to(const model::Receiver& r, std::string url, const nloh
   return req;
 }
 
-// A notification of a route without group_by goes alone, as the single payload; one with
-// a group_key goes as a group payload (even alone), whose id derives from its members'.
+// A notification of a route with group_by = ["..."] goes alone, as the single payload;
+// one with a group_key goes as a group payload (even alone), whose id derives from its
+// members', with the group as it stands (the newest notification's incident).
 Encoded encode_webhook(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
                        model::TimePoint now) {
   const Notification& first = batch.front();
-  const nlohmann::json payload = first.group_key.empty()
-                                     ? webhook_payload(first.record, first.reason, first.id, r.name)
-                                     : webhook_group_payload(group_items(batch), r.name, first.group_key);
+  const nlohmann::json payload =
+      first.group_key.empty()
+          ? webhook_payload(first.record, first.reason, first.id, r.name)
+          : webhook_group_payload(group_items(batch), r.name, first.group_key, batch.back().incident);
   const std::string id = first.group_key.empty() ? first.id : payload.at("id").get<std::string>();
   ReceiverRequest req = request_to(r, r.url, payload);
   for (const auto& h : r.headers) req.headers.push_back(h);
@@ -55,7 +57,13 @@ Encoded encode_alertmanager(const model::Receiver& r, const std::string&, const 
 Encoded encode_pagerduty(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
                          model::TimePoint) {
   if (secret.empty()) return {std::nullopt, "no routing key (routing_key_file / routing_key_env)"};
-  const Notification& first = batch.front();  // PagerDuty batches are single
+  // A group notification is one event for the group (its newest state); an alert alone
+  // (group_by = ["..."], or journalled before groups had incidents) is its own event.
+  const Notification& last = batch.back();
+  if (!last.group_key.empty() && !last.incident.is_null()) {
+    return {request_to(r, r.url, pagerduty_group_payload(last.incident, secret)), {}};
+  }
+  const Notification& first = batch.front();
   return {request_to(r, r.url, pagerduty_payload(first.record, first.reason, secret)), {}};
 }
 
@@ -63,7 +71,7 @@ Encoded encode_slack(const model::Receiver& r, const std::string& secret, const 
                      model::TimePoint) {
   const std::string& url = r.url.empty() ? secret : r.url;
   if (url.empty()) return {std::nullopt, "no incoming-webhook URL (url_file / url_env)"};
-  return {request_to(r, url, slack_payload(group_items(batch))), {}};
+  return {request_to(r, url, slack_payload(group_items(batch), batch.back().incident)), {}};
 }
 
 Encoder encoder_for(model::ReceiverType type) {

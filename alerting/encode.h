@@ -7,8 +7,11 @@
 //     the configured headers and webhook-id; with a secret, webhook-timestamp too, and
 //     `sign` says what the daemon signs (Standard Webhooks HMAC, which needs OpenSSL);
 //   - alertmanager: POST <url>/api/v2/alerts with every notification's alerts;
-//   - pagerduty: an Events API v2 event for the head (never batched), keyed by the secret;
-//   - slack: one message, to `url` or else to the URL the secret holds.
+//   - pagerduty: an Events API v2 event keyed by the secret: one for a group notification
+//     (the group's dedup_key; resolve once nothing in the group fires), else one for
+//     the head;
+//   - slack: one message, to `url` or else to the URL the secret holds, led by the
+//     group's summary for a group notification.
 // An encoder that cannot build a request (no routing key, no URL) returns an error: the
 // notification is unsendable, a permanent failure.
 

@@ -26,8 +26,10 @@ bool in_batch(const Batch& batch, std::uint64_t key) {
 
 }  // namespace
 
-Batching batching_for(model::ReceiverType type) {
-  return type == model::ReceiverType::PagerDuty ? Batching::OnePerRequest : Batching::ByGroup;
+Batching batching_for(model::ReceiverType) {
+  // Every type sends one request per group notification; PagerDuty too, since a group is
+  // one event (alerting/encode.h). Alerts alone have no group_key and never join.
+  return Batching::ByGroup;
 }
 
 std::string_view to_string(QueueOutcome::Kind k) {

@@ -9,8 +9,8 @@
 //     go, so a resolve never overtakes its firing;
 //   - a head waiting out its backoff (or its not_before) holds back only its own alert;
 //   - the first due head goes, and the other due heads with the same non-empty group_key
-//     join its request, except with Batching::OnePerRequest (PagerDuty's Events API takes
-//     one event per request);
+//     join its request, except with Batching::OnePerRequest (every receiver type batches
+//     by group today: batching_for());
 //   - a batch's items stay queued, and their alerts held back, until outcome() decides:
 //     delivered or failed for good removes them; a retry sets them due again after
 //     backoff(attempt, jitter, Retry-After) (alerting/retry.h).

@@ -10,6 +10,7 @@ namespace {
 
 std::string group_key(const Route& r, const std::string& receiver, const std::vector<std::size_t>& path,
                       const Labels& labels) {
+  if (!r.grouped()) return "";  // group_by = ["..."]: each alert alone
   std::string key = receiver + "@";
   for (std::size_t i = 0; i < path.size(); ++i) key += (i ? "." : "") + std::to_string(path[i]);
   key += "{";

@@ -19,7 +19,9 @@ struct RouteMatch {
   std::string receiver;
   const model::Route* route = nullptr;  // for group_wait, group_interval, repeat_interval
   std::vector<std::size_t> path;        // position in the tree: identifies the route
-  std::string group_key;                // receiver, route path and the group_by label values
+  // Receiver, route path and the group_by label values, e.g. "oncall@0{root_cause=database}";
+  // "" on a route with group_by = ["..."] (each alert alone).
+  std::string group_key;
 };
 
 bool route_matches(const model::Route& route, const model::Labels& labels, model::Severity severity);

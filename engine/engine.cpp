@@ -237,7 +237,7 @@ void Engine::alert_pass(Now now, Effects& fx) {
   const auto notices = book_->update(*model_, state_, silences_, t, healer_->failing());
   auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, t);
   auto reminders = dispatcher_.repeats(*model_, state_, *book_, t);
-  auto released = dispatcher_.release(t);
+  auto released = dispatcher_.release(*model_, state_, *book_, t);
   ns.insert(ns.end(), std::make_move_iterator(released.begin()), std::make_move_iterator(released.end()));
   ns.insert(ns.end(), std::make_move_iterator(reminders.begin()), std::make_move_iterator(reminders.end()));
   for (const alerting::Notice& n : notices) fx.logs.push_back(alert_line(book_->alerts()[n.alert], n));

@@ -136,8 +136,11 @@ std::optional<Receiver> load_receiver(LoadContext& ctx, std::string name, const 
   return rc;
 }
 
-// A top-level route must name its receiver; a child route inherits its parent's.
-std::optional<Route> load_route(LoadContext& ctx, const toml::node& n, const std::string& context, bool top_level) {
+// A top-level route must name its receiver; a child route inherits its parent's, and its
+// group_by when it has none.
+std::optional<Route> load_route(LoadContext& ctx, const toml::node& n, const std::string& context,
+                                const Route* parent) {
+  const bool top_level = parent == nullptr;
   const toml::table* t = n.as_table();
   if (t == nullptr) {
     ctx.error(n.source(), context + " must be a table");
@@ -172,14 +175,25 @@ std::optional<Route> load_route(LoadContext& ctx, const toml::node& n, const std
       route.min_severity = *s;
     }
   }
-  route.group_by = r.string_array("group_by");
+  if (parent != nullptr) {
+    route.group_by = parent->group_by;
+    route.group_by_all = parent->group_by_all;
+  }
+  if (const toml::node* gb = r.node("group_by")) {
+    route.group_by = r.string_array("group_by");
+    route.group_by_all = std::find(route.group_by.begin(), route.group_by.end(), "...") != route.group_by.end();
+    if (route.group_by_all && route.group_by.size() > 1) {
+      r.error(*gb, "group_by = [\"...\"] (one group per alert) cannot name other labels");
+    }
+    if (route.group_by_all) route.group_by.clear();
+  }
   if (auto v = r.duration("group_wait", true)) route.group_wait = *v;
   if (auto v = r.duration("group_interval")) route.group_interval = *v;
   if (auto v = r.duration("repeat_interval")) route.repeat_interval = *v;
   if (auto v = r.boolean("continue")) route.continue_matching = *v;
   if (const toml::array* children = r.array("routes")) {
     for (std::size_t i = 0; i < children->size(); ++i) {
-      if (auto child = load_route(ctx, *children->get(i), context + " route " + std::to_string(i + 1), false)) {
+      if (auto child = load_route(ctx, *children->get(i), context + " route " + std::to_string(i + 1), &route)) {
         route.routes.push_back(std::move(*child));
       }
     }
@@ -233,7 +247,7 @@ void load_alerting(LoadContext& ctx, const toml::table& t) {
   }
   if (const toml::array* routes = r.array("routes")) {
     for (std::size_t i = 0; i < routes->size(); ++i) {
-      if (auto route = load_route(ctx, *routes->get(i), "route " + std::to_string(i + 1), true)) {
+      if (auto route = load_route(ctx, *routes->get(i), "route " + std::to_string(i + 1), nullptr)) {
         a.routes.push_back(std::move(*route));
       }
     }

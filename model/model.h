@@ -215,7 +215,14 @@ struct Route {
   Labels match;
   std::vector<LabelRegex> match_re;  // anchored, as Alertmanager's
   Severity min_severity = Severity::Info;
-  std::vector<std::string> group_by;
+  // Alerts with the same values of these labels form one group: one notification per
+  // group and receiver (SPEC 6.1). Default: one group per root cause. `group_by = ["..."]`
+  // (group_by_all): one group per alert, i.e. each alert alone, as in Alertmanager.
+  // `group_by = []`: every alert of the route in one group. A child route without
+  // group_by inherits its parent's.
+  std::vector<std::string> group_by{"root_cause"};
+  bool group_by_all = false;
+  bool grouped() const { return !group_by_all; }
   Duration group_wait{0};
   Duration group_interval{300'000};
   Duration repeat_interval{4 * 3'600'000};

@@ -42,7 +42,8 @@ json to_json(const Notification& n) {
           {"not_before", model::to_epoch_ms(n.not_before)},
           {"group_key", n.group_key},
           {"starts_at", model::to_epoch_ms(n.starts_at)},
-          {"record", n.record}};
+          {"record", n.record},
+          {"incident", n.incident}};
 }
 
 Notification notification_from_json(const json& j) {
@@ -57,6 +58,7 @@ Notification notification_from_json(const json& j) {
   n.group_key = j.value("group_key", "");
   n.starts_at = model::from_epoch_ms(j.at("starts_at"));
   n.record = j.at("record");
+  n.incident = j.value("incident", json());  // null in journals written before incidents
   return n;
 }
 

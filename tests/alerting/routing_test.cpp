@@ -82,10 +82,47 @@ TEST_CASE("routes choose receivers like Alertmanager's routing tree", "[alerting
     INFO(r.why);
     CHECK(receivers(route_alert(routes, r.labels, r.severity)) == r.expected);
   }
-  // Group keys carry the route and the group_by values (inherited group_by is not).
-  const auto m1 = route_alert(routes, {{"flow", "browse"}}, Severity::Warning);
+  // Group keys carry the route and the group_by values; a route without group_by groups
+  // by root cause (SPEC 6.1), and a child inherits its parent's group_by.
+  const auto m1 = route_alert(routes, {{"flow", "browse"}, {"root_cause", "database"}}, Severity::Warning);
   REQUIRE(m1.size() == 2);
   CHECK(m1[1].group_key == "oncall@1{flow=browse}");
   CHECK(m1[1].route->group_by == std::vector<std::string>{"flow"});
-  CHECK(m1[0].group_key == "audit@0{}");
+  CHECK(m1[0].group_key == "audit@0{root_cause=database}");
+  const auto m2 = route_alert(routes, {{"flow", "pay"}, {"owner", "team-data"}}, Severity::Critical);
+  REQUIRE(m2.size() == 3);
+  CHECK(m2[1].group_key == "data@1.0{flow=pay}");
+}
+
+TEST_CASE("group_by defaults to root_cause; [\"...\"] is each alert alone; [] one group per route",
+          "[alerting][routing]") {
+  const std::string head = R"(
+[components.x]
+name = "x"
+[alerting.receivers.oncall]
+type = "webhook"
+url = "http://127.0.0.1:1/hook"
+[[alerting.routes]]
+receiver = "oncall"
+)";
+  const Labels labels{{"flow", "browse"}, {"root_cause", "database,payments"}};
+  struct Row {
+    const char* group_by;  // the route's group_by line
+    const char* expected;  // group key
+    const char* why;
+  };
+  const Row rows[] = {
+      {"", "oncall@0{root_cause=database,payments}", "the default: one group per root cause"},
+      {"group_by = [\"...\"]", "", "one group per alert: no group key, each alert alone"},
+      {"group_by = []", "oncall@0{}", "as Alertmanager: every alert of the route in one group"},
+      {"group_by = [\"flow\", \"root_cause\"]", "oncall@0{flow=browse,root_cause=database,payments}", "as named"},
+  };
+  for (const Row& r : rows) {
+    INFO(r.why);
+    const auto m = require_model(HM_HERE, head + r.group_by + "\n");
+    const auto got = route_alert(m->alerting.routes, labels, Severity::Critical);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].group_key == r.expected);
+    CHECK(got[0].route->grouped() == (std::string(r.expected) != ""));
+  }
 }

@@ -60,6 +60,8 @@ TEST_CASE("the SPEC example validates and means what its comments say", "[model]
   REQUIRE(m->alerting.routes.size() == 1);
   CHECK(m->alerting.routes[0].min_severity == Severity::Warning);
   CHECK(m->alerting.routes[0].repeat_interval == std::chrono::hours(4));  // SPEC 5a default
+  CHECK(m->alerting.routes[0].group_by == std::vector<std::string>{"root_cause"});  // SPEC 6.1 default
+  CHECK(m->alerting.routes[0].grouped());
   CHECK(m->alerting.severity.of(Criticality::High, Health::Red) == Severity::Critical);
   CHECK(m->alerting.severity.of(Criticality::Low, Health::Yellow) == Severity::None);
   CHECK(m->alerting.severity.of(Criticality::High, Health::Unknown) == Severity::None);
@@ -221,6 +223,12 @@ depends_on = ["a", "db"]
   SECTION("route to an unknown receiver") {
     require_config_error(HM_HERE, with_base("[[alerting.routes]]\nreceiver = \"pager\"\n"), 7, 12,
                          R"(route references unknown receiver "pager")");
+  }
+  SECTION("group_by \"...\" with other labels") {
+    require_config_error(HM_HERE,
+                         with_base("[alerting.receivers.x]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\n"
+                                   "[[alerting.routes]]\nreceiver = \"x\"\ngroup_by = [\"...\", \"flow\"]\n"),
+                         11, 12, R"(group_by = ["..."] (one group per alert) cannot name other labels)");
   }
   SECTION("receiver of an unknown type") {
     require_config_error(HM_HERE, with_base("[alerting.receivers.x]\ntype = \"email\"\n"), 7, 8,
@@ -516,6 +524,7 @@ url = "http://127.0.0.1:9000/scale"
   CHECK(m->alerting.flapping.low == 27.5);
   REQUIRE(m->alerting.routes.size() == 1);
   CHECK(m->alerting.routes[0].routes.size() == 1);
+  CHECK(m->alerting.routes[0].routes[0].group_by == std::vector<std::string>{"flow"});  // inherited
   CHECK(std::regex_match("buy", m->alerting.routes[0].match_re[0].re));
   CHECK_FALSE(std::regex_match("buyer", m->alerting.routes[0].match_re[0].re));  // anchored
   CHECK(m->alerting.severity.of(Criticality::High, Health::Unknown) == Severity::Warning);
