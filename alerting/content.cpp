@@ -150,8 +150,8 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
     const Component& c = m.components[rc.component];
     root_text += (root_text.empty() ? "" : "; ") + c.name;
     if (firing) {
-      const std::string message =
-          rc.signal != kNoIndex ? describe(st.signals[rc.signal], m.signals[rc.signal]) : describe_component(m, st, rc.component);
+      const std::string message = rc.signal != kNoIndex ? describe(st.signals[rc.signal], m.signals[rc.signal])
+                                                         : describe_component(m, st, rc.component);
       root_text += " is " + std::string(to_string(st.components[rc.component].state)) +
                    (message.empty() ? "" : ": " + message);
     }
@@ -443,7 +443,8 @@ json slack_payload(const std::vector<GroupItem>& batch, const json& incident) {
       text += "<" + incident.at("runbook_url").get<std::string>() + "|Runbook> | ";
     }
     text += "<" + incident.at("dashboard_url").get<std::string>() + "|Dashboard>";
-    if (!incident.at("owner").get<std::string>().empty()) text += " | owner: " + incident.at("owner").get<std::string>();
+    const std::string owner = incident.at("owner");
+    if (!owner.empty()) text += " | owner: " + owner;
     std::string changes;
     for (const GroupItem& it : batch) {
       changes += (changes.empty() ? "" : ", ") + it.record.at("name").get<std::string>() + " " +

@@ -110,7 +110,12 @@ TimePoint Dispatcher::group_slot(const std::string& key, const model::Route& rou
     }
   }
   if (it == groups_.end()) return groups_[key] = now + route.group_wait;  // a new group
-  if (it->second > now) return it->second;  // joins the batch waiting
+  // Joins the batch waiting, or the one due now and not yet released (decided in the same
+  // alert pass: a flow's alert_after ending with the group's group_wait).
+  const bool due_unreleased = std::any_of(held_.begin(), held_.end(), [&](const Notification& h) {
+    return h.group_key == key && h.not_before == it->second;
+  });
+  if (it->second > now || due_unreleased) return it->second;
   // The group's next tick: its last send plus a whole number of group_intervals.
   const auto interval = std::max(route.group_interval, model::Duration{1});
   const auto ticks = (now - it->second + interval - model::Duration{1}) / interval;
