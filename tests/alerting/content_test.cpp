@@ -212,3 +212,77 @@ TEST_CASE("a batch is one Alertmanager list and one Slack message", "[alerting][
   CHECK(text == slack_payload(records[0], NotifyReason::Firing)["text"].get<std::string>() + "\n\n" +
                     slack_payload(records[1], NotifyReason::Firing)["text"].get<std::string>());
 }
+
+TEST_CASE("an alert's root_cause label names its root-cause components, sorted, and stays for its resolve",
+          "[alerting][content][incident]") {
+  Outage o;
+  for (const char* id : {"component/database", "flow/browse", "flow/checkout", "component/payments"}) {
+    INFO(id);
+    const Alert& a = o.book.alerts()[*o.book.find(id)];
+    CHECK(a.labels.at("root_cause") == "database");
+  }
+  // A second root cause of one subject: "database,event-stream" would be unsorted.
+  o.w.settle("event-stream", "tcp", Health::Red);
+  o.book.update(o.w.model(), o.w.state(), {}, o.w.now());
+  CHECK(o.book.alerts()[*o.book.find("flow/update-product-data")].labels.at("root_cause") ==
+        "database,event-stream");
+  // Green again: the label keeps what it was, so the resolve carries the firing's labels.
+  o.w.settle("database", "tcp", Health::Green);
+  o.w.settle("event-stream", "tcp", Health::Green);
+  o.book.update(o.w.model(), o.w.state(), {}, o.w.now());
+  CHECK(o.book.alerts()[*o.book.find("flow/update-product-data")].labels.at("root_cause") ==
+        "database,event-stream");
+}
+
+TEST_CASE("an incident leads with the root cause and lists every affected flow; its dedup_key has no time in it",
+          "[alerting][content][incident]") {
+  Outage o;
+  Incident in;
+  in.group_key = "pager@1{root_cause=database}";
+  in.labels = {{"root_cause", "database"}};
+  for (const Notice& n : o.notices) in.firing.push_back(&o.book.alerts()[n.alert]);
+  const json fire = incident_record(o.w.model(), o.w.state(), in);
+  CHECK(fire["status"] == "firing");
+  CHECK(fire["severity"] == "critical");
+  const std::string summary = fire["summary"];
+  CHECK(summary.starts_with("Orders database is red: "));
+  CHECK(summary.ends_with(" \u2014 breaks Add to cart, Browse and search, Check out (high), Update product data "
+                          "(medium), Email preferences (low)"));
+  REQUIRE(fire["root_causes"].size() == 1);
+  CHECK(fire["root_causes"][0]["component"] == "database");
+  CHECK(fire["root_causes"][0]["signal"] == "tcp");
+  CHECK(fire["runbook_url"] == "https://runbooks.example/shop/database");
+  CHECK(fire["owner"] == "team-data");
+  REQUIRE(fire["affected_flows"].size() == 5);
+  CHECK(fire["affected_flows"][4] == json{{"id", "email-preferences"}, {"name", "Email preferences"},
+                                          {"state", "red"}, {"criticality", "low"}});
+
+  // Later, everything resolved: the same group, the same dedup_key.
+  o.w.advance(std::chrono::hours(30));
+  o.w.settle("database", "tcp", Health::Green);
+  o.book.update(o.w.model(), o.w.state(), {}, o.w.now());
+  Incident done = in;
+  done.firing.clear();
+  done.severity = Severity::Critical;
+  const json resolved = incident_record(o.w.model(), o.w.state(), done);
+  CHECK(resolved["status"] == "resolved");
+  CHECK(resolved["summary"].get<std::string>().starts_with("Resolved: Orders database"));
+  CHECK(resolved["dedup_key"] == fire["dedup_key"]);
+  // Derived from the group key alone: a time or a replica never enters it.
+  const std::string key = fire["dedup_key"];
+  CHECK(key.starts_with("greenlight-"));
+  CHECK(key.size() == std::string("greenlight-").size() + 16);
+  Incident other = in;
+  other.group_key = "pager@1{root_cause=payments}";
+  CHECK(incident_record(o.w.model(), o.w.state(), other)["dedup_key"] != key);
+
+  // PagerDuty: one event for the group, trigger then resolve, under that key.
+  const json trigger = pagerduty_group_payload(fire, "KEY");
+  CHECK(trigger["event_action"] == "trigger");
+  CHECK(trigger["dedup_key"] == key);
+  CHECK(trigger["payload"]["summary"] == summary);
+  CHECK(trigger["payload"]["component"] == "database");
+  CHECK(trigger["payload"]["custom_details"]["affected_flows"].size() == 5);
+  const json resolve = pagerduty_group_payload(resolved, "KEY");
+  CHECK(resolve == json{{"routing_key", "KEY"}, {"event_action", "resolve"}, {"dedup_key", key}});
+}

@@ -140,10 +140,58 @@ TEST_CASE("each type carries the batch as its API expects", "[alerting][encode]"
   const json am = json::parse(encode(receiver(ReceiverType::Alertmanager, "http://am"), "", two, kNow).request->body);
   CHECK(am.size() == 2);  // both alerts in one list
   const json pd = json::parse(encode(receiver(ReceiverType::PagerDuty, "http://pd"), "KEY", two, kNow).request->body);
-  CHECK(pd["routing_key"] == "KEY");  // the head only: PagerDuty batches are single
+  CHECK(pd["routing_key"] == "KEY");  // alerts alone (no group): the head's own event
   CHECK(pd["dedup_key"] == "greenlight/component/db/1");
   const json slack = json::parse(encode(receiver(ReceiverType::Slack, "http://s"), "", two, kNow).request->body);
   const std::string text = slack["text"];
   CHECK(text.find("component/db is red") != std::string::npos);
   CHECK(text.find("component/api is red") != std::string::npos);
+}
+
+TEST_CASE("a group notification is one PagerDuty event and one Slack message led by the incident",
+          "[alerting][encode][incident]") {
+  const json incident{{"group_key", "r@0{root_cause=db}"},
+                      {"dedup_key", "greenlight-0123456789abcdef"},
+                      {"status", "firing"},
+                      {"severity", "critical"},
+                      {"labels", {{"root_cause", "db"}}},
+                      {"summary", "Orders database is red: connect timed out \u2014 breaks Check out (high)"},
+                      {"root_causes", json::array({{{"component", "db"}, {"message", "connect timed out"}}})},
+                      {"affected_flows", json::array()},
+                      {"alerts", json::array()},
+                      {"runbook_url", "https://runbooks/db"},
+                      {"owner", "team-data"},
+                      {"dashboard_url", "http://greenlight/#/components/db"},
+                      {"since", "2023-11-14T22:13:20Z"}};
+  std::vector<Notification> group{note("gl-1", "component/db", "r@0{root_cause=db}"),
+                                  note("gl-2", "flow/checkout", "r@0{root_cause=db}")};
+  for (auto& n : group) n.incident = incident;
+  const json pd = json::parse(encode(receiver(ReceiverType::PagerDuty, "http://pd"), "KEY", group, kNow).request->body);
+  CHECK(pd["event_action"] == "trigger");
+  CHECK(pd["dedup_key"] == "greenlight-0123456789abcdef");
+  CHECK(pd["payload"]["summary"] == incident["summary"]);
+  CHECK(pd["payload"]["component"] == "db");
+  const std::string text =
+      json::parse(encode(receiver(ReceiverType::Slack, "http://s"), "", group, kNow).request->body)["text"];
+  CHECK(text.starts_with(":red_circle: *FIRING [critical]* Orders database is red: connect timed out"));
+  CHECK(text.find("<https://runbooks/db|Runbook>") != std::string::npos);
+  CHECK(text.find("owner: team-data") != std::string::npos);
+  const json hook = json::parse(encode(receiver(ReceiverType::Webhook, "http://h"), "", group, kNow).request->body);
+  CHECK(hook["summary"] == incident["summary"]);
+  CHECK(hook["incident"]["dedup_key"] == "greenlight-0123456789abcdef");
+  CHECK(hook["notifications"].size() == 2);
+
+  // The group's resolve: the same key.
+  for (auto& n : group) {
+    n.reason = NotifyReason::Resolved;
+    n.incident["status"] = "resolved";
+  }
+  const json resolve =
+      json::parse(encode(receiver(ReceiverType::PagerDuty, "http://pd"), "KEY", group, kNow).request->body);
+  CHECK(resolve == json{{"routing_key", "KEY"}, {"event_action", "resolve"}, {"dedup_key", pd["dedup_key"]}});
+  // A partial resolve while the group still fires is an update, not a resolve.
+  group[0].incident["status"] = "firing";
+  group[1].incident["status"] = "firing";
+  CHECK(json::parse(encode(receiver(ReceiverType::PagerDuty, "http://pd"), "KEY", group, kNow).request->body)
+            ["event_action"] == "trigger");
 }
