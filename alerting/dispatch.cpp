@@ -174,12 +174,17 @@ std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState
     }
     auto& told = told_[a.id];
     for (const RouteMatch& r : route_alert(m.alerting.routes, a.labels, n.severity)) {
-      if (find_receiver(m, r.receiver) == nullptr) continue;
+      const Receiver* receiver = find_receiver(m, r.receiver);
+      if (receiver == nullptr) continue;
       const auto prev = told.find(r.receiver);
       // An alert stays in the group it was told in until it resolves, even when its root
       // cause changes meanwhile: the receiver's incident does not split under it.
-      std::string key = r.group_key;
-      if (r.route->grouped() && prev != told.end() && !prev->second.group_key.empty()) key = prev->second.group_key;
+      // Alertmanager receivers get every alert as it happens, with its root_cause label:
+      // Alertmanager groups, waits and batches by itself (SPEC 6.1), and a second layer
+      // of group_wait / group_interval here would only delay what it sees.
+      const bool grouped = r.route->grouped() && receiver->type != ReceiverType::Alertmanager;
+      std::string key = grouped ? r.group_key : "";
+      if (grouped && prev != told.end() && !prev->second.group_key.empty()) key = prev->second.group_key;
       if (!key.empty() && key == r.group_key && !group_labels_.count(key)) {
         Labels& gl = group_labels_[key];
         for (const std::string& l : r.route->group_by) {

@@ -75,6 +75,7 @@ type = "webhook"
 url = ")" + hook.url() + R"("
 [[alerting.routes]]
 receiver = "oncall"
+group_by = ["..."]  # the action's alert alone, in the single payload this test reads
 match = { action = "restart-svc" }
 )"));
   REQUIRE(d.wait_ready());

@@ -21,6 +21,13 @@ using nlohmann::json;
 
 namespace {
 
+// The notifications of one webhook request: a group's (the default, grouped by root
+// cause), or the one of an alert alone (group_by = ["..."]).
+std::vector<json> notes(const json& request) {
+  if (request.contains("notifications")) return request["notifications"].get<std::vector<json>>();
+  return {request};
+}
+
 // Records what it receives. `script` gives the status of each successive request (then
 // 200); a request answered 2xx counts as delivered.
 struct Receiver {
@@ -74,8 +81,10 @@ struct Receiver {
   }
   std::size_t count(const std::string& alert, const std::string& reason) {
     std::size_t n = 0;
-    for (const json& j : got()) {
-      if (j["alert"]["id"] == alert && j["reason"] == reason) ++n;
+    for (const json& request : got()) {
+      for (const json& j : notes(request)) {
+        if (j["alert"]["id"] == alert && j["reason"] == reason) ++n;
+      }
     }
     return n;
   }
@@ -152,7 +161,13 @@ TEST_CASE("a database outage pages once, with the database as root cause, and re
   REQUIRE(eventually([&] { return hook.count("component/db", "firing") == 1; }));
   // api is red too, wholly because of the database: its alert is listed, suppressed, not sent.
   REQUIRE(eventually([&] { return alert_flag(d, "component/api", "suppressed"); }));
-  const json page = hook.got().at(0);
+  // One request for the incident, led by its root cause (the route groups by root_cause).
+  const json request = hook.got().at(0);
+  CHECK(request["group_key"] == "oncall@0{root_cause=db}");
+  CHECK(request["summary"].get<std::string>().starts_with("Orders database is red: HTTP 503"));
+  CHECK(request["incident"]["root_causes"][0]["component"] == "db");
+  const json page = notes(request).at(0);
+  CHECK(page["alert"]["labels"]["root_cause"] == "db");
   CHECK(page["status"] == "firing");
   CHECK(page["alert"]["severity"] == "critical");
   CHECK(page["alert"]["root_causes"][0]["component"] == "db");
@@ -170,7 +185,9 @@ TEST_CASE("a database outage pages once, with the database as root cause, and re
   std::this_thread::sleep_for(1s);
   CHECK(hook.got().size() == 2);
   CHECK(hook.count("component/api", "firing") == 0);
-  CHECK(hook.got()[1]["alert"]["dedup_key"] == page["alert"]["dedup_key"]);
+  CHECK(notes(hook.got()[1]).at(0)["alert"]["dedup_key"] == page["alert"]["dedup_key"]);
+  CHECK(hook.got()[1]["status"] == "resolved");
+  CHECK(hook.got()[1]["incident"]["dedup_key"] == request["incident"]["dedup_key"]);
   const std::string metrics = d.get("/metrics")->body;
   CHECK(metrics.find("greenlight_notifications_total{outcome=\"delivered\",receiver=\"oncall\"} 2") != std::string::npos);
   CHECK(metrics.find("greenlight_notification_queue_length 0") != std::string::npos);
@@ -236,7 +253,7 @@ TEST_CASE("SIGKILL mid-incident: the restart sends no duplicate and still sends 
   db.status = 200;
   REQUIRE(eventually([&] { return hook.count("component/db", "resolved") == 1; }));
   const auto all = hook.got();
-  CHECK(all.front()["alert"]["dedup_key"] == all.back()["alert"]["dedup_key"]);
+  CHECK(notes(all.front()).at(0)["alert"]["dedup_key"] == notes(all.back()).at(0)["alert"]["dedup_key"]);
   CHECK(second.stop(SIGTERM) == 0);
 }
 
@@ -349,6 +366,7 @@ listen = "127.0.0.1:{PORT}"
 state_dir = "{DIR}/state"
 interval = "200ms"
 [components.db]
+name = "Orders database"
 alert = true
 criticality = "high"
 runbook = "https://runbooks.example/db"
@@ -356,6 +374,20 @@ runbook = "https://runbooks.example/db"
   id = "health"
   probe = "http"
   url = ")" + db.url() + R"("
+[components.api]
+depends_on = ["db"]
+  [[components.api.signals]]
+  id = "health"
+  probe = "http"
+  url = ")" + api.url() + R"("
+[flows.checkout]
+name = "Check out"
+criticality = "high"
+steps = ["api"]
+[flows.browse]
+name = "Browse"
+criticality = "high"
+steps = ["api"]
 [alerting.receivers.pager]
 type = "pagerduty"
 url = ")" + endpoints.url("/pd") + R"("
@@ -394,13 +426,20 @@ receiver = "chat"
     CHECK(pagerduty[0]["routing_key"] == "R0UTINGKEY");
     CHECK(pagerduty[0]["event_action"] == "trigger");
     CHECK(pagerduty[0]["payload"]["severity"] == "critical");
-    CHECK(slack[0]["text"].get<std::string>().find("FIRING [critical]") != std::string::npos);
+    // The database outage's three alerts (db, checkout, browse) are one incident: one
+    // event that names the database and lists both flows.
+    CHECK(pagerduty[0]["payload"]["summary"].get<std::string>().starts_with("Orders database is red: HTTP 503"));
+    CHECK(pagerduty[0]["payload"]["summary"].get<std::string>().find("breaks Browse, Check out (high)") !=
+          std::string::npos);
+    CHECK(pagerduty[0]["payload"]["custom_details"]["alerts"].size() == 3);
+    CHECK(slack[0]["text"].get<std::string>().find("FIRING [critical]* Orders database is red") != std::string::npos);
   }
   // The 410 is tried once, logged, counted, and not retried.
   REQUIRE(eventually([&] { return !d.log_events({{"event", "notification_failed"}}).empty(); }, 5s));
   std::this_thread::sleep_for(1500ms);
   CHECK(refused == 1);
-  CHECK(d.get("/metrics")->body.find("greenlight_notifications_total{outcome=\"failed\",receiver=\"gone\"} 1") !=
+  // One request, three notifications (the incident's db, checkout and browse): counted each.
+  CHECK(d.get("/metrics")->body.find("greenlight_notifications_total{outcome=\"failed\",receiver=\"gone\"} 3") !=
         std::string::npos);
   db.status = 200;
   REQUIRE(eventually([&] {
@@ -411,6 +450,13 @@ receiver = "chat"
     std::lock_guard lock(m);
     CHECK(pagerduty[1]["event_action"] == "resolve");
     CHECK(pagerduty[1]["dedup_key"] == pagerduty[0]["dedup_key"]);
+  }
+  // One trigger and one resolve for the whole outage: nothing more arrives.
+  std::this_thread::sleep_for(1s);
+  {
+    std::lock_guard lock(m);
+    CHECK(pagerduty.size() == 2);
+    CHECK(slack.size() == 2);
   }
   CHECK(d.log().find("R0UTINGKEY") == std::string::npos);  // the routing key is never logged
   CHECK(d.stop(SIGTERM) == 0);

@@ -201,6 +201,7 @@ match = { component = "db" }
   CHECK(a["labels"]["alertname"] == "GreenlightComponentUnhealthy");
   CHECK(a["labels"]["component"] == "db");
   CHECK(a["labels"]["severity"] == "critical");
+  CHECK(a["labels"]["root_cause"] == "db");  // SPEC 6.1: Alertmanager can group by it
   CHECK(a["annotations"]["runbook_url"] == "https://runbooks.example/db");
   CHECK(a["annotations"]["summary"].get<std::string>().find("Orders database") != std::string::npos);
   CHECK(a["status"]["state"] == "active");
@@ -227,5 +228,6 @@ match = { component = "db" }
   REQUIRE(DaemonProcess::wait_until(
       [&] { return !sink.got().empty() && sink.got().back()["status"] == "resolved"; }, 30s));
   CHECK(sink.got().back()["alerts"][0]["labels"]["component"] == "db");
+  CHECK(sink.got().back()["alerts"][0]["labels"]["root_cause"] == "db");
   CHECK(d.stop(SIGTERM) == 0);
 }
