@@ -234,7 +234,7 @@ TEST_CASE("an alert's root_cause label names its root-cause components, sorted, 
         "database,event-stream");
 }
 
-TEST_CASE("an incident leads with the root cause and lists every affected flow; its dedup_key has no time in it",
+TEST_CASE("an incident leads with the root cause and lists every affected flow, and its dedup_key has no time in it",
           "[alerting][content][incident]") {
   Outage o;
   Incident in;

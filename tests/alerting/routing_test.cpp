@@ -94,7 +94,7 @@ TEST_CASE("routes choose receivers like Alertmanager's routing tree", "[alerting
   CHECK(m2[1].group_key == "data@1.0{flow=pay}");
 }
 
-TEST_CASE("group_by defaults to root_cause; [\"...\"] is each alert alone; [] one group per route",
+TEST_CASE("group_by defaults to root_cause, [\"...\"] is each alert alone, [] is one group per route",
           "[alerting][routing]") {
   const std::string head = R"(
 [components.x]
