@@ -126,7 +126,7 @@ const std::string kSummary =
 }  // namespace
 
 TEST_CASE("incidents: the shop's database outage is one notification per receiver, naming the database and every "
-          "affected flow; its resolve goes at the next evaluation",
+          "affected flow, and its resolve goes at the next evaluation",
           "[engine][incidents]") {
   Sim sim(shop());
   sim.run_for(20s);
