@@ -448,9 +448,10 @@ json slack_payload(const std::vector<GroupItem>& batch, const json& incident) {
     std::string changes;
     for (const GroupItem& it : batch) {
       changes += (changes.empty() ? "" : ", ") + it.record.at("name").get<std::string>() + " " +
-                 (it.reason == NotifyReason::Resolved ? std::string("resolved")
-                  : it.reason == NotifyReason::Firing ? "firing [" + it.record.at("severity").get<std::string>() + "]"
-                                                      : "now " + it.record.at("severity").get<std::string>());
+                 (it.reason == NotifyReason::Resolved   ? std::string("resolved")
+                  : it.reason == NotifyReason::Flapping ? std::string("flapping")
+                  : it.reason == NotifyReason::Firing   ? "firing [" + it.record.at("severity").get<std::string>() + "]"
+                                                        : "now " + it.record.at("severity").get<std::string>());
     }
     text += "\n>" + changes;
     return {{"text", text}};
