@@ -95,6 +95,15 @@ void print_page(const json& n) {
             << std::flush;
 }
 
+// "demo: page firing [critical] Orders database is red: connect timed out — breaks ...".
+void print_incident(const json& body) {
+  const json& i = body["incident"];
+  std::lock_guard lock(g_out);
+  std::cout << "demo: page " << body.value("status", "?") << " [" << i.value("severity", "?") << "] "
+            << body.value("summary", "?") << '\n'
+            << std::flush;
+}
+
 }  // namespace
 
 DemoShop::DemoShop(int port_offset, std::string heartbeat_url, model::Duration every)
@@ -130,7 +139,11 @@ std::string cannot_listen(int port, const std::string& name) {
 void DemoShop::webhook_sink(httplib::Server& server) {
   server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
     const json body = json::parse(req.body, nullptr, false);
-    if (body.is_object() && body.contains("notifications")) {
+    if (body.is_object() && body.contains("incident")) {
+      // A group: one page for one broken thing, however many alerts it holds.
+      print_incident(body);
+      ++pages_;
+    } else if (body.is_object() && body.contains("notifications")) {
       for (const auto& n : body["notifications"]) print_page(n);
       pages_ += body["notifications"].size();
     } else if (body.is_object()) {

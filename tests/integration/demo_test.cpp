@@ -137,14 +137,20 @@ TEST_CASE("greenlight demo: the shop is green, and each of the seed's failure mo
     CHECK(d.get("/api/v1/components/database")["reason"].get<std::string>().find("timed out") != std::string::npos);
     REQUIRE(DaemonProcess::wait_until([&] { return d.alert("component/database").value("status", "") == "firing"; }, 10s));
     REQUIRE(DaemonProcess::wait_until([&] { return d.alert("component/payments").value("suppressed", false); }, 10s));
-    // The page, once the route's group_wait (5 s) has collected the outage: printed by the
-    // demo's webhook sink.
+    // One page for the outage, once the route's group_wait (5 s) has collected it: the
+    // database first, then every flow it breaks (printed by the demo's webhook sink).
     REQUIRE(DaemonProcess::wait_until(
-        [&] {
-          return d.log().find("demo: page firing [critical] Component \"Orders database\" is red (root cause: "
-                              "database/tcp)") != std::string::npos;
-        },
+        [&] { return d.log().find("demo: page firing [critical] Orders database is red") != std::string::npos; },
         15s));
+    {
+      const std::string log = d.log();
+      const auto at = log.find("demo: page firing [critical] Orders database is red");
+      const std::string page = log.substr(at, log.find('\n', at) - at);
+      INFO(page);
+      CHECK(page.find("breaks") != std::string::npos);
+      CHECK(page.find("Check out") != std::string::npos);
+      CHECK(page.find("Add to cart") != std::string::npos);
+    }
     d.fault("database", false);
     REQUIRE(DaemonProcess::wait_until([&] { return d.all_green(); }, 30s));
 
@@ -190,9 +196,18 @@ TEST_CASE("greenlight demo: the shop is green, and each of the seed's failure mo
     d.fault("backup", false);
     REQUIRE(DaemonProcess::wait_until([&] { return d.all_green(); }, 30s));
   }
-  // ...and its resolve, at the group's next tick (the demo's group_interval: 4 intervals).
+  // ...and its resolve, once every alert of the incident has cleared.
   CHECK(DaemonProcess::wait_until(
-      [&] { return d.log().find("demo: page resolved [critical] Component \"Orders database\" is green") != std::string::npos; },
+      [&] { return d.log().find("demo: page resolved [critical] Resolved: Orders database") != std::string::npos; },
       30s));  // a poll: 30s only under a loaded machine
+  // Exactly one page and one resolve for the database outage (issue 11's "done when").
+  const std::string log = d.log();
+  const auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count("demo: page firing [critical] Orders database is red") == 1);
+  CHECK(count("demo: page resolved [critical] Resolved: Orders database") == 1);
   CHECK(d.child->stop(SIGTERM, 10s) == 0);
 }
