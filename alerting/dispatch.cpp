@@ -45,12 +45,13 @@ void Dispatcher::hold_or_send(Notification n, TimePoint now, std::vector<Notific
     if (n.reason == NotifyReason::Resolved) {
       // The receiver was never told of a firing still held: neither is sent. A held
       // severity change gives way to the resolve.
-      const bool never_told = it->reason == NotifyReason::Firing;
+      const bool never_told = it->reason == NotifyReason::Firing || it->reason == NotifyReason::Flapping;
       held_.erase(it);
       if (never_told) return;
     } else {
-      // A severity change folds into a held firing (still a firing) or severity change.
-      n.reason = it->reason;
+      // A severity change folds into a held firing (still a firing) or severity change; a
+      // flapping notice stays one (it tells of the firing too, and says that it flaps).
+      if (n.reason != NotifyReason::Flapping) n.reason = it->reason;
       n.id = notification_id(n.record, n.reason, n.receiver);
       n.not_before = it->not_before;
       n.created_at = it->created_at;

@@ -261,3 +261,20 @@ TEST_CASE("a route with group_by = [\"...\"] sends each alert alone", "[alerting
     CHECK(n.not_before == w.now());
   }
 }
+
+TEST_CASE("a flapping notice that meets its alert's firing still held for group_wait goes out as flapping",
+          "[alerting][dispatch][flapping]") {
+  Alerting a(shop_with_routes(kAlerting));
+  auto& [w, book, d] = a;
+  w.all_green();
+  book.update(w.model(), w.state(), {}, w.now());
+  w.settle("database", "tcp", Health::Red);
+  a.pass();  // oncall's firing is held for its group_wait (10 s)
+  const auto i = book.find("component/database");
+  REQUIRE(i);
+  const Notice flapping{*i, NotifyReason::Flapping, Severity::Critical, Health::Red, w.now()};
+  CHECK(sent(d.dispatch(w.model(), w.state(), book, {flapping}, w.now()), "component/database") ==
+        std::vector<std::string>{"am flapping", "pager flapping"});
+  // Folded into the held firing: one notification, and it says that it flaps.
+  CHECK(sent(a.release(w.now() + 10s), "component/database") == std::vector<std::string>{"oncall flapping"});
+}
