@@ -83,6 +83,34 @@ std::string flow_list(const Model& m, const std::vector<FlowIndex>& flows) {
 
 }  // namespace
 
+namespace {
+
+// What self-healing tried on the incident since it began, and whether it helped:
+// [{"action", "started_at", "result"}] and the words for the summary.
+json actions_tried(const Model& m, const Incident& in, const std::vector<ComponentIndex>& roots,
+                   const std::vector<FlowIndex>& affected, TimePoint since, std::string& words) {
+  json out = json::array();
+  if (in.actions == nullptr) return out;
+  for (std::size_t i = 0; i < m.actions.size() && i < in.actions->size(); ++i) {
+    const Action& a = m.actions[i];
+    const ActionStatus& s = (*in.actions)[i];
+    const bool on_root = a.component != kNoIndex && std::find(roots.begin(), roots.end(), a.component) != roots.end();
+    const bool on_flow = a.flow != kNoIndex && std::find(affected.begin(), affected.end(), a.flow) != affected.end();
+    if ((!on_root && !on_flow) || s.last_started == TimePoint{} || s.last_started < since) continue;
+    const std::string result = s.running                        ? "is running"
+                               : s.verify_until != TimePoint{}  ? "exited 0, not verified yet"
+                               : s.verdict == "helped"          ? "helped"
+                               : s.verdict == "did not help"    ? "did not help"
+                               : s.last_ok.value_or(false)      ? "succeeded"
+                                                                : "failed (" + s.last_message + ")";
+    out.push_back({{"action", a.name}, {"started_at", format_rfc3339(s.last_started)}, {"result", result}});
+    words += (words.empty() ? "" : "; ") + a.name + " ran at " + format_rfc3339(s.last_started) + ": " + result;
+  }
+  return out;
+}
+
+}  // namespace
+
 json incident_record(const Model& m, const HealthState& st, const Incident& in) {
   // The root-cause components: those the group's root_cause label names, else its alerts'.
   std::vector<std::string> ids;
@@ -144,6 +172,9 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
                       {"state", to_string(a->state)}});
   }
 
+  std::string tried_words;
+  json tried = firing ? actions_tried(m, in, roots, affected, since, tried_words) : json::array();
+
   // The text every receiver leads with.
   std::string root_text;
   for (const RootCause& rc : causes) {
@@ -173,6 +204,7 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
       parts += (parts.empty() ? "" : "; ") + std::string(verb) + flow_list(m, these);
     }
     if (!parts.empty()) summary += " — " + parts;
+    if (!tried_words.empty()) summary += " — self-healing: " + tried_words;
   } else {
     summary = "Resolved: " + (root_text.empty() ? std::string("incident") : root_text) +
               " — every alert of this incident has cleared";
@@ -194,7 +226,8 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
           {"runbook_url", first ? first->runbook : ""},
           {"owner", first ? first->owner : ""},
           {"dashboard_url", first ? base + "#/components/" + first->id : base},
-          {"since", firing ? json(format_rfc3339(since)) : json(nullptr)}};
+          {"since", firing ? json(format_rfc3339(since)) : json(nullptr)},
+          {"actions", std::move(tried)}};
 }
 
 json alert_record(const Model& m, const HealthState& st, const Alert& a, const Notice& n) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "alerting/alerts.h"
+#include "alerting/healing.h"
 
 namespace greenlight::alerting {
 
@@ -32,6 +33,9 @@ struct Incident {
   model::Labels labels;               // the group's group_by label values ({} if unknown)
   std::vector<const Alert*> firing;   // the group's alerts the receiver is told fire
   Severity severity = Severity::None;  // of the notifications going out (for a resolve)
+  // The healer's status per model action (Healer::status()), or nullptr: the self-healing
+  // runs on the incident's root causes and affected flows since it began are reported.
+  const std::vector<ActionStatus>* actions = nullptr;
 };
 // The group as receivers see it: status ("firing" while any alert of it fires, else
 // "resolved"), severity (the highest of its firing alerts), labels, root_causes (the

@@ -242,6 +242,7 @@ void Dispatcher::stamp(const Model& m, const HealthState& st, const AlertBook& b
     if (incident.is_null()) {
       Incident in;
       in.group_key = n.group_key;
+      in.actions = &actions_;
       if (const auto gl = group_labels_.find(n.group_key); gl != group_labels_.end()) in.labels = gl->second;
       for (const auto& [alert_id, receivers] : told_) {
         const auto t = receivers.find(n.receiver);

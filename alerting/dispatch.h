@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "alerting/alerts.h"
+#include "alerting/healing.h"
 #include "alerting/routing.h"
 
 namespace greenlight::alerting {
@@ -64,6 +65,9 @@ class Dispatcher {
   // The notifications to send now; those that must wait are held (see release()).
   std::vector<Notification> dispatch(const model::Model& m, const model::HealthState& st, const AlertBook& book,
                                      const std::vector<Notice>& notices, TimePoint now);
+  // What self-healing is doing (Healer::status(), per model action), for the incidents'
+  // notifications to say what was tried and whether it helped.
+  void set_actions(std::vector<ActionStatus> actions) { actions_ = std::move(actions); }
   // Held notifications that have come due at `now`, in the order they were decided.
   std::vector<Notification> release(const model::Model& m, const model::HealthState& st, const AlertBook& book,
                                     TimePoint now);
@@ -97,6 +101,7 @@ class Dispatcher {
   std::map<std::string, model::Labels> group_labels_;        // group key -> its group_by label values
   std::map<std::string, int> repeat_count_;                  // for distinct reminder ids
   std::vector<Notification> held_;                           // waiting for their group, in decision order
+  std::vector<ActionStatus> actions_;                        // set_actions()
   bool is_held(const std::string& alert_id, const std::string& receiver) const;
   // Adds `n` to `out` (due now) or to the held ones, folding it into a held notification
   // of the same alert and receiver.

@@ -75,6 +75,7 @@ void Healer::finished(const Model& m, std::size_t action, bool ok, const std::st
   s.last_finished = now;
   s.last_ok = ok;
   s.last_message = message;
+  s.verdict.clear();  // this run's, once verified
   if (ok) {
     // Exit 0 is a claim; the target's state is the proof (verify()).
     s.verify_until = now + m.actions[action].verify_within;

@@ -233,6 +233,7 @@ void Engine::heal(Now now, Effects& fx) {
 
 void Engine::alert_pass(Now now, Effects& fx) {
   heal(now, fx);
+  dispatcher_.set_actions(healer_->status());  // the incidents say what was tried
   const TimePoint t = now.wall;
   const auto notices = book_->update(*model_, state_, silences_, t, healer_->failing());
   auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, t);

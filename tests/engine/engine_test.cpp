@@ -290,3 +290,32 @@ TEST_CASE("engine: recovery hold-down: a dependent still red after its own re-ch
   CHECK(std::count(sent.begin(), sent.end(), "oncall firing component/api") == 1);
   CHECK(std::count(sent.begin(), sent.end(), "oncall resolved component/db") == 1);
 }
+
+TEST_CASE("engine: an incident's page says what self-healing tried and whether it helped", "[engine][actions][incidents]") {
+  std::string toml = kStorm;
+  toml.replace(toml.find("[[alerting.routes]]\nreceiver = \"oncall\"\n"), std::string("[[alerting.routes]]\nreceiver = \"oncall\"\n").size(),
+               "[[alerting.routes]]\nreceiver = \"oncall\"\ngroup_wait = \"30s\"\n");
+  toml += R"(
+[[actions]]
+name = "restart-db"
+component = "db"
+state = "red"
+for = "0s"
+run = ["/usr/sbin/service", "db", "restart"]
+)";
+  Sim sim(require_model(HM_HERE, toml));
+  sim.run_for(10s);
+  sim.fail("db/tcp");
+  sim.run_for(6s);
+  REQUIRE(sim.actions.size() == 1);
+  sim.action_done("restart-db", true, "exit 0");  // it "worked", but db stays red
+  sim.run_for(40s);
+  REQUIRE(!sim.notifications.empty());
+  const auto& page = sim.notifications.back();
+  INFO(page.incident.dump());
+  const std::string summary = page.incident.value("summary", "");
+  CHECK(summary.find("self-healing: restart-db ran at ") != std::string::npos);
+  CHECK(summary.find(": did not help") != std::string::npos);
+  REQUIRE(page.incident["actions"].size() == 1);
+  CHECK(page.incident["actions"][0]["result"] == "did not help");
+}
