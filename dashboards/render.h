@@ -83,6 +83,19 @@ nlohmann::json events_json(const std::vector<engine::Event>& events, std::uint64
 // POST /api/v1/heartbeats/{component}/{signal}: what was recorded, and when.
 nlohmann::json heartbeat_json(const std::string& component, const std::string& signal,
                               model::TimePoint received_at);
+// ---- heartbeats (render_heartbeats.cpp) -----------------------------------------------
+
+// A ping to /api/v1/heartbeats/{component}/{signal}[/start|/fail|/{exit_code}]: what was
+// recorded ("recorded": "success", "start" or "failure"), when, the exit code if given, and
+// a failure's message.
+nlohmann::json ping_json(const std::string& component, const std::string& signal, probes::PingKind kind,
+                         std::optional<int> exit_code, const std::string& message, model::TimePoint received_at);
+// {"last_ping", "next_expected" (RFC 3339 or null), "late_by" ("5m", "0s"), "late_by_seconds"}.
+nlohmann::json heartbeat_fields(const engine::HeartbeatView& v);
+// GET /api/v1/components/{id}: component_json with detail, its heartbeat signals with
+// heartbeat_fields added.
+nlohmann::json component_json(const engine::Snapshot& snap, model::ComponentIndex c);
+
 // POST /-/reload: {"status": "reloaded"} when `ok`, else the 400 body saying the running
 // model is kept, with `errors` (FILE:LINE:COL lines).
 nlohmann::json reload_json(bool ok, const std::vector<std::string>& errors);

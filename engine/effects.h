@@ -19,6 +19,7 @@
 #include "alerting/dispatch.h"
 #include "model/evaluate.h"
 #include "model/model.h"
+#include "probes/heartbeat.h"
 
 namespace greenlight::engine {
 
@@ -39,10 +40,14 @@ struct ProbeResult {
   model::ProbeOutcome outcome;  // outcome.seconds: how long the run took
 };
 
-// A push heartbeat for "component/signal" (already persisted by the runtime).
+// A push heartbeat for "component/signal" (already persisted by the runtime): a success,
+// a start, or a failure (with its message: the request body or "exit code N").
 struct HeartbeatPing {
   std::string component, signal;
   model::TimePoint at{};
+  probes::PingKind kind = probes::PingKind::Success;
+  std::optional<int> exit_code;  // GET/POST .../{exit_code}
+  std::string message;           // a failure's body, at most probes::kPingMessageMax bytes
 };
 
 // A self-healing run that ended.
@@ -109,6 +114,10 @@ struct Effects {
   std::optional<nlohmann::json> actions_state;
   std::vector<LogLine> logs;
   std::vector<Event> events;
+  // Heartbeats seen for the first time ("component/signal", when): persist these first-seen
+  // times (state_dir/heartbeats.json), so that a restart does not reset a never-pinged
+  // heartbeat's clock (SPEC 5a).
+  std::vector<std::pair<std::string, model::TimePoint>> heartbeat_anchors;
   bool reloaded = false;  // a new model is in force: apply receivers, silences, log level
   bool publish = false;   // publish Engine::snapshot() now
   SteadyTime wake_at = SteadyTime::max();  // step again by then (earlier when inputs arrive)

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "engine/narrate.h"
 #include "model/carry_over.h"
@@ -16,7 +17,6 @@ Engine::Engine(std::shared_ptr<const Model> m, Now now, Restored restored)
       healer_(std::make_unique<alerting::Healer>(*model_)),
       scheduler_(*model_, now.steady),
       heartbeats_(std::move(restored.heartbeats)),
-      started_at_(now.wall),
       signals_restored_(restored.signals_restored) {
   // Receivers told of firings before this start: held firing, no second page.
   for (const Restored::Told& t : restored.told) {
@@ -37,6 +37,9 @@ Engine::Engine(std::shared_ptr<const Model> m, Now now, Restored restored)
 
 void Engine::schedule(Now now) {
   scheduler_ = probes::Scheduler(*model_, now.steady);
+  heartbeat_deadlines_.clear();
+  heartbeat_deadline_.assign(model_->signals.size(), TimePoint::max());
+  anchor_heartbeats(now);
   Duration max_timeout{0};
   for (const Signal& s : model_->signals) max_timeout = std::max(max_timeout, s.timeout);
   first_round_deadline_ = now.steady + probes::kFirstRoundSpread + max_timeout;
@@ -66,6 +69,8 @@ Effects Engine::step(Inputs in, Now now) {
     changed = true;
   }
   start_due(now, fx);
+  evaluate_due_heartbeats(now, fx);
+  if (!new_anchors_.empty()) fx.heartbeat_anchors = std::exchange(new_anchors_, {});
   if (now.steady >= next_stale_check_) {
     log_changes(expire_stale(*model_, state_, now.wall), now, fx);
     next_stale_check_ = now.steady + kStaleCheckEvery;
@@ -91,6 +96,10 @@ SteadyTime Engine::wake_at(Now now) const {
   SteadyTime at = std::min({scheduler_.next_due(), next_stale_check_, next_alert_pass_});
   if (dirty_) at = std::min(at, last_publish_ + kPublishEvery);
   if (in_flight_ > 0) at = std::min(at, now.steady + kTick);  // results to collect
+  if (!heartbeat_deadlines_.empty()) {
+    const auto until = heartbeat_deadlines_.begin()->first - now.wall;
+    at = std::min(at, now.steady + std::chrono::duration_cast<SteadyTime::duration>(until));
+  }
   return std::max(at, now.steady + kTick);                      // at most one step per tick
 }
 
@@ -111,20 +120,41 @@ void Engine::apply_results(std::vector<ProbeResult>& results, Now now, Effects& 
   }
 }
 
+void Engine::anchor_heartbeats(Now now) {
+  for (SignalIndex s = 0; s < model_->signals.size(); ++s) {
+    if (model_->signals[s].kind != ProbeKind::Heartbeat) continue;
+    const std::string key = model_->signal_key(s);
+    probes::HeartbeatHistory& h = heartbeats_[key];
+    if (h.first_seen) continue;
+    h.first_seen = now.wall;
+    new_anchors_.emplace_back(key, now.wall);
+  }
+}
+
 void Engine::evaluate_heartbeat(SignalIndex s, Now now, Effects& fx) {
-  // Never pushed: count from the daemon's start (SPEC 5a).
-  const auto it = heartbeats_.find(model_->signal_key(s));
-  const TimePoint last = it == heartbeats_.end() ? started_at_ : it->second;
-  ProbeOutcome outcome = probes::probe_heartbeat(last, now.wall);
+  // Never pushed: unknown until its deadline, counted from its first start with this
+  // state_dir (SPEC 5a); scheduled: by its schedule and grace (SPEC 6.4).
+  const probes::HeartbeatVerdict v = probes::judge_heartbeat(model_->signals[s], heartbeats_[model_->signal_key(s)],
+                                                             now.wall);
+  heartbeat_deadlines_.erase({heartbeat_deadline_[s], s});
+  heartbeat_deadline_[s] = v.next_change && *v.next_change > now.wall ? *v.next_change : TimePoint::max();
+  if (heartbeat_deadline_[s] != TimePoint::max()) heartbeat_deadlines_.insert({heartbeat_deadline_[s], s});
   first_result(s);
-  log_changes(apply_result(*model_, state_, s, outcome, now.wall), now, fx);
+  log_changes(apply_result(*model_, state_, s, v.outcome, now.wall), now, fx);
   dirty_ = true;
+}
+
+void Engine::evaluate_due_heartbeats(Now now, Effects& fx) {
+  while (!heartbeat_deadlines_.empty() && heartbeat_deadlines_.begin()->first <= now.wall) {
+    evaluate_heartbeat(heartbeat_deadlines_.begin()->second, now, fx);  // re-files it later or not at all
+  }
 }
 
 void Engine::apply_heartbeats(const std::vector<HeartbeatPing>& pings, Now now, Effects& fx) {
   for (const HeartbeatPing& p : pings) {
-    const std::string key = p.component + "/" + p.signal;
-    heartbeats_[key] = std::max(heartbeats_[key], p.at);
+    probes::HeartbeatHistory& h = heartbeats_[p.component + "/" + p.signal];
+    if (h.last_ping && p.at < *h.last_ping) continue;  // out of order: the newer one stands
+    probes::record_ping(h, p.kind, p.exit_code, p.message, p.at);
     const auto s = model_->find_signal(p.component, p.signal);
     if (s && model_->signals[*s].kind == ProbeKind::Heartbeat) evaluate_heartbeat(*s, now, fx);
   }
@@ -268,6 +298,13 @@ std::shared_ptr<const Snapshot> Engine::snapshot(Now now) const {
   snap->generation = generation_;
   snap->alerts = book_->alerts();
   snap->actions = healer_->status();
+  for (SignalIndex s = 0; s < model_->signals.size(); ++s) {
+    if (model_->signals[s].kind != ProbeKind::Heartbeat) continue;
+    const auto it = heartbeats_.find(model_->signal_key(s));
+    const probes::HeartbeatHistory h = it == heartbeats_.end() ? probes::HeartbeatHistory{} : it->second;
+    const probes::HeartbeatVerdict v = probes::judge_heartbeat(model_->signals[s], h, now.wall);
+    snap->heartbeats[s] = {h.last_ping, v.next_expected, v.late_by};
+  }
   for (const auto& [alert, receivers] : dispatcher_.told()) {
     for (const auto& [receiver, told] : receivers) snap->told[alert].push_back(receiver);
   }

@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,8 @@ struct Restored {
   };
   std::vector<Told> told;
   nlohmann::json actions;  // state_dir/actions.json, or null
-  std::map<std::string, model::TimePoint> heartbeats;  // "component/signal" -> last push
+  // "component/signal" -> its pings and first-seen time (state_dir/heartbeats.json)
+  std::map<std::string, probes::HeartbeatHistory> heartbeats;
 };
 
 class Engine {
@@ -100,6 +102,8 @@ class Engine {
   void apply_action_ends(const std::vector<ActionDone>& ends, Now now, Effects& fx);
   void start_due(Now now, Effects& fx);
   void evaluate_heartbeat(model::SignalIndex s, Now now, Effects& fx);
+  void evaluate_due_heartbeats(Now now, Effects& fx);
+  void anchor_heartbeats(Now now);  // first-seen times for heartbeats new to this state_dir
   void first_result(model::SignalIndex s);
   void alert_pass(Now now, Effects& fx);
   void heal(Now now, Effects& fx);
@@ -116,9 +120,13 @@ class Engine {
   std::unique_ptr<alerting::Healer> healer_;
   probes::Scheduler scheduler_;
   std::vector<alerting::Silence> silences_;
-  std::map<std::string, model::TimePoint> heartbeats_;  // "component/signal" -> last push
+  std::map<std::string, probes::HeartbeatHistory> heartbeats_;  // "component/signal" -> pings
+  std::vector<std::pair<std::string, model::TimePoint>> new_anchors_;  // not yet in Effects
+  // Heartbeat deadlines (wall time) at which a signal's state changes by time alone: the
+  // engine wakes up for them, however long its interval.
+  std::set<std::pair<model::TimePoint, model::SignalIndex>> heartbeat_deadlines_;
+  std::vector<model::TimePoint> heartbeat_deadline_;  // per signal; TimePoint::max(): none
   std::uint64_t generation_ = 0;
-  model::TimePoint started_at_{};
   std::size_t signals_restored_ = 0;
   std::vector<std::uint8_t> has_run_;  // per signal: a first result was seen
   std::size_t first_results_ = 0;

@@ -4,6 +4,7 @@
 // dashboard and /metrics read without locks (std::atomic<std::shared_ptr<const Snapshot>>).
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,12 @@
 
 namespace greenlight::engine {
 
+// A heartbeat signal's schedule as the API shows it (SPEC 6.4).
+struct HeartbeatView {
+  std::optional<model::TimePoint> last_ping, next_expected;
+  model::Duration late_by{0};
+};
+
 struct Snapshot {
   std::shared_ptr<const model::Model> model;
   model::HealthState state;
@@ -25,6 +32,7 @@ struct Snapshot {
   std::vector<alerting::Alert> alerts;
   std::map<std::string, std::vector<std::string>> told;  // alert id -> receivers told it fires
   std::vector<alerting::ActionStatus> actions;            // per model->actions
+  std::map<model::SignalIndex, HeartbeatView> heartbeats;  // per heartbeat signal
 };
 
 }  // namespace greenlight::engine

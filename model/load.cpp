@@ -8,7 +8,7 @@
 
 namespace greenlight::model {
 
-LoadContext::LoadContext(std::string_view path) : errors(path) {
+LoadContext::LoadContext(std::string_view path, const LoadOptions& options) : errors(path), options(options) {
   base_dir = std::filesystem::path(std::string(path)).parent_path();
 }
 
@@ -76,8 +76,8 @@ void build_graph(LoadContext& ctx) {
 
 }  // namespace
 
-LoadResult load(std::string_view text, std::string_view path) {
-  LoadContext ctx(path);
+LoadResult load(std::string_view text, std::string_view path, const LoadOptions& options) {
+  LoadContext ctx(path, options);
   const std::string& file = ctx.errors.file();
   toml::table root;
   try {

@@ -4,12 +4,14 @@
 // is used for error positions and to resolve relative paths (state_dir, *_file, exec
 // commands) against the file's directory, as strings, without touching the filesystem.
 
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "model/config_error.h"
 #include "model/model.h"
+#include "schedule/tzdb.h"
 
 namespace greenlight::model {
 
@@ -19,6 +21,13 @@ struct LoadResult {
   bool ok() const { return errors.empty(); }
 };
 
-[[nodiscard]] LoadResult load(std::string_view text, std::string_view path);
+// What load() cannot do by itself and stay pure.
+struct LoadOptions {
+  // Resolves a heartbeat schedule's IANA time zone name (the daemon passes
+  // schedule::load_zone, which reads the tzdb). Unset: "UTC" only, any other name is an error.
+  std::function<schedule::ZoneLookup(std::string_view)> zone_lookup;
+};
+
+[[nodiscard]] LoadResult load(std::string_view text, std::string_view path, const LoadOptions& options = {});
 
 }  // namespace greenlight::model

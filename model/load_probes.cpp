@@ -1,5 +1,6 @@
 // The probe keys of a signal (SPEC section 5): one spec per probe kind.
 
+#include <cmath>
 #include <regex>
 #include <set>
 #include <string>
@@ -35,6 +36,73 @@ bool age_thresholds(TableReader& r, Signal& s) {
   if (yellow) s.thresholds.yellow_above = static_cast<double>(yellow->count()) / 1000.0;
   if (red && yellow && *yellow > *red) r.error(*r.node("yellow_after"), "yellow_after must not be after red_after");
   return red.has_value();
+}
+
+// A cron problem is reported where it is inside the string: the string's node begins at
+// its opening quote, so the expression's column c is at the node's column + c.
+void cron_errors(TableReader& r, const toml::node& at, const std::vector<schedule::CronError>& errors) {
+  for (const schedule::CronError& e : errors) {
+    toml::source_region where = at.source();
+    where.begin.column = static_cast<toml::source_index>(where.begin.column + e.column);
+    r.error_at(where, "\"schedule\" is not a valid cron expression: " + e.message);
+  }
+}
+
+std::optional<schedule::Zone> zone_key(LoadContext& ctx, TableReader& r, HeartbeatSpec& h) {
+  const toml::node* n = r.node("timezone");
+  const auto name = r.string("timezone");
+  if (name) h.timezone = *name;
+  if (!name || *name == "UTC") return schedule::Zone::utc();
+  const schedule::ZoneLookup z = ctx.options.zone_lookup
+                                     ? ctx.options.zone_lookup(*name)
+                                     : schedule::ZoneLookup{std::nullopt, "unknown time zone " + quote(*name)};
+  if (!z.zone) r.error(*n, "\"timezone\": " + z.error + " (use an IANA name such as \"Europe/Berlin\")");
+  return z.zone;
+}
+
+// Keys that only one kind of heartbeat takes: reported where they are written.
+void misplaced(TableReader& r, std::string_view key, const std::string& why) {
+  if (const toml::node* n = r.node(key)) r.error(*n, quote(key) + " " + why);
+}
+
+// schedule or period, timezone, grace, max_runtime, token_file / token_env (SPEC 6.4).
+HeartbeatSpec load_heartbeat(LoadContext& ctx, TableReader& r, Signal& s) {
+  HeartbeatSpec h;
+  const toml::node* cron_node = r.node("schedule");
+  const toml::node* period_node = r.node("period");
+  const auto cron = r.string("schedule");
+  h.period = r.duration("period");
+  if (auto v = r.duration("grace", true)) h.grace = *v;
+  h.max_runtime = r.duration("max_runtime");
+  if (auto v = r.string("token_file")) h.token.file = ctx.resolve(*v);
+  if (auto v = r.string("token_env")) h.token.env = *v;
+  if (cron_node && period_node) r.error(*period_node, "give \"schedule\" or \"period\", not both");
+  if (cron_node || period_node) {
+    const auto zone = zone_key(ctx, r, h);
+    if (cron) {
+      h.schedule_text = *cron;
+      const schedule::CronParse parsed = schedule::parse_cron(*cron);
+      cron_errors(r, *cron_node, parsed.errors);
+      if (parsed.ok() && zone) {
+        h.when = std::make_shared<const schedule::Schedule>(schedule::CronSchedule{*parsed.expr, *zone});
+      }
+    } else if (h.period) {
+      h.when = std::make_shared<const schedule::Schedule>(schedule::Period{*h.period, TimePoint{}});
+    }
+    if (period_node && !cron_node) misplaced(r, "timezone", "applies to a cron \"schedule\", not to a period");
+    const std::string why = "applies to an unscheduled heartbeat; a scheduled one is red once late past its grace";
+    misplaced(r, "red_after", why);
+    misplaced(r, "yellow_after", why);
+    return h;
+  }
+  const std::string why = "applies to a scheduled heartbeat (give \"schedule\" or \"period\")";
+  misplaced(r, "timezone", why);
+  misplaced(r, "grace", why);
+  if (!age_thresholds(r, s) && !s.thresholds.red_above) {
+    r.error_here("missing required key \"red_after\" (or a \"schedule\" or \"period\")");
+  }
+  if (s.thresholds.red_above) h.red_after = Duration{std::llround(*s.thresholds.red_above * 1000)};
+  return h;
 }
 
 HttpSpec load_http(LoadContext& ctx, TableReader& r) {
@@ -114,8 +182,7 @@ void load_probe(LoadContext& ctx, TableReader& r, Signal& s) {
       s.spec = load_tls(ctx, r, s);
       break;
     case ProbeKind::Heartbeat:
-      if (!age_thresholds(r, s) && !s.thresholds.red_above) r.error_here("missing required key \"red_after\"");
-      s.spec = HeartbeatSpec{};
+      s.spec = load_heartbeat(ctx, r, s);
       break;
     case ProbeKind::FileAge: {
       FileAgeSpec f;

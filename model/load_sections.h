@@ -18,6 +18,7 @@
 
 #include <toml++/toml.h>
 
+#include "model/load.h"
 #include "model/model.h"
 #include "model/toml_reader.h"
 
@@ -27,13 +28,14 @@ inline constexpr std::string_view kCriticalities = "\"high\", \"medium\" or \"lo
 
 // The state of one load.
 struct LoadContext {
-  explicit LoadContext(std::string_view path);
+  LoadContext(std::string_view path, const LoadOptions& options);
 
   void error(const toml::source_region& at, std::string message) { errors.add(at, std::move(message)); }
   // Relative paths in a config file are relative to that file's directory (SPEC 5a).
   std::string resolve(std::string_view p) const;
 
   ErrorList errors;
+  const LoadOptions& options;
   std::filesystem::path base_dir;
   std::shared_ptr<Model> model = std::make_shared<Model>();
   // Where each dependency was declared, for cycle errors: (from, to) -> source.

@@ -5,6 +5,7 @@
 // A Model is built once and then only read; share it as std::shared_ptr<const Model>.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "model/graph.h"
+#include "schedule/next_due.h"
 #include "model/types.h"
 
 namespace greenlight::model {
@@ -52,8 +54,33 @@ struct TlsSpec {
   std::string ca_file;
   friend bool operator==(const TlsSpec&, const TlsSpec&) = default;
 };
+// A secret is never stored in the model: only where to read it from.
+struct SecretRef {
+  std::string file;  // absolute after load
+  std::string env;
+  bool empty() const { return file.empty() && env.empty(); }
+  friend bool operator==(const SecretRef&, const SecretRef&) = default;
+};
+
+// A push heartbeat (SPEC 5 and 6.4). Unscheduled: red after `red_after` without a ping
+// (folded into the signal's thresholds on the age). Scheduled: due by a cron `schedule` in
+// `timezone` or every `period`; late within `grace` is yellow, later red.
 struct HeartbeatSpec {
-  friend bool operator==(const HeartbeatSpec&, const HeartbeatSpec&) = default;
+  std::string schedule_text;        // the cron expression as written; empty: none
+  std::optional<Duration> period;   // instead of a schedule
+  std::string timezone = "UTC";     // IANA name of the schedule's zone
+  Duration grace{0};
+  std::optional<Duration> max_runtime;  // after a start ping, no finish within it: red
+  std::optional<Duration> red_after;    // unscheduled: the deadline after the last ping
+  SecretRef token;                      // a token for this heartbeat's pings only
+  // The parsed schedule (zone resolved); null when unscheduled. A period's anchor is the
+  // epoch: runs at whole multiples of it in UTC.
+  std::shared_ptr<const schedule::Schedule> when;
+  bool scheduled() const { return when != nullptr; }
+  friend bool operator==(const HeartbeatSpec& a, const HeartbeatSpec& b) {
+    return a.schedule_text == b.schedule_text && a.period == b.period && a.timezone == b.timezone &&
+           a.grace == b.grace && a.max_runtime == b.max_runtime && a.red_after == b.red_after && a.token == b.token;
+  }
 };
 struct FileAgeSpec {
   std::string path;  // absolute after load
@@ -187,13 +214,6 @@ struct FlappingPolicy {
 
 enum class ReceiverType : std::uint8_t { Webhook, Alertmanager, PagerDuty, Slack };
 std::string_view to_string(ReceiverType t);
-
-// A secret is never stored in the model: only where to read it from.
-struct SecretRef {
-  std::string file;  // absolute after load
-  std::string env;
-  bool empty() const { return file.empty() && env.empty(); }
-};
 
 struct Receiver {
   std::string name;

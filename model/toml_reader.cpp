@@ -74,6 +74,10 @@ void TableReader::error(const toml::node& at, const std::string& message) {
   errors_.add(at.source(), context_ + ": " + message);
 }
 
+void TableReader::error_at(const toml::source_region& at, const std::string& message) {
+  errors_.add(at, context_ + ": " + message);
+}
+
 void TableReader::error_here(const std::string& message) { errors_.add(table_.source(), context_ + ": " + message); }
 
 void TableReader::wrong_type(std::string_view key, const toml::node& n, std::string_view expected) {

@@ -90,6 +90,8 @@ class TableReader {
   // "CONTEXT: message" at `at`, or at the table itself.
   void error(const toml::node& at, const std::string& message);
   void error_here(const std::string& message);
+  // "CONTEXT: message" at a position of its own (inside a string value, say).
+  void error_at(const toml::source_region& at, const std::string& message);
   void wrong_type(std::string_view key, const toml::node& n, std::string_view expected);
 
   // Reports every key that nothing asked for.

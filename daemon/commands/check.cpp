@@ -52,8 +52,14 @@ void run_all(const Model& m, HealthState& st, HeartbeatStore& heartbeats) {
         for (std::size_t s; (s = next.fetch_add(1)) < m.signals.size();) {
           const Signal& sig = m.signals[s];
           probes::ProbeContext ctx{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()), {}};
-          // A heartbeat never pushed counts from now (SPEC 5a): check is a fresh start.
-          ctx.last_heartbeat = heartbeats.last(m.signal_key(static_cast<SignalIndex>(s))).value_or(started);
+          if (sig.kind == ProbeKind::Heartbeat) {
+            // Judged as the daemon does, from what state_dir holds; a heartbeat the daemon
+            // never ran counts from now (SPEC 5a): unknown until its deadline.
+            auto h = heartbeats.history(m.signal_key(static_cast<SignalIndex>(s))).value_or(probes::HeartbeatHistory{});
+            if (!h.first_seen) h.first_seen = started;
+            runs[s].outcome = probes::judge_heartbeat(sig, h, ctx.now).outcome;
+            continue;
+          }
           runs[s] = probes::run_probe(sig, ctx);
         }
       });

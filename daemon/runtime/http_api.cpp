@@ -166,14 +166,14 @@ void HttpApi::routes() {
   // Bodyless POSTs (heartbeats, reload) are answered before cpp-httplib's routing: 0.11
   // tries to read a body from a POST that has neither Content-Length nor chunked
   // encoding, which is what a plain `curl -X POST` from a cron job sends, and then
-  // answers 400 after its read timeout (yhirose/cpp-httplib#1738, #2279).
-  static const std::regex kHeartbeat(R"(/api/v1/heartbeats/([^/]+)/([^/]+))");
+  // answers 400 after its read timeout (yhirose/cpp-httplib#1738, #2279). A heartbeat
+  // POST with a body (a failure's message) goes through the route, which reads it.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
     if (req.method != "POST") return R::Unhandled;
-    std::smatch m;
-    if (std::regex_match(req.path, m, kHeartbeat)) {
-      if (authorized(req, res)) heartbeat(m[1].str(), m[2].str(), res);
+    const bool has_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+    if (!has_body && std::regex_match(req.path, heartbeat_path())) {
+      ping(req, res, "");
       return R::Handled;
     }
     if (req.path == "/-/reload") {
@@ -207,6 +207,7 @@ void HttpApi::routes() {
     res.set_content(metrics_.render(snap.get()), "text/plain; version=0.0.4; charset=utf-8");
   });
   state_routes();
+  heartbeat_routes();
   alert_routes();
   silence_routes();
   error_handlers();
@@ -228,7 +229,7 @@ void HttpApi::state_routes() {
     const auto snap = core_.snapshot();
     const auto c = snap->model->find_component(req.matches[1].str());
     if (!c) return send_error(res, 404, "no component \"" + req.matches[1].str() + "\"");
-    send_json(res, 200, dashboards::component_json(*snap->model, snap->state, *c, true));
+    send_json(res, 200, dashboards::component_json(*snap, *c));
   });
   s.Get(R"(/api/v1/flows/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     const auto snap = core_.snapshot();
@@ -318,23 +319,6 @@ void HttpApi::error_handlers() {
     log_.error("http_error", req.method + " " + req.path + ": " + what);
     send_error(res, 500, "internal error: " + what);
   });
-}
-
-void HttpApi::heartbeat(const std::string& component, const std::string& signal, httplib::Response& res) {
-  const auto snap = core_.snapshot();
-  const auto sig = snap->model->find_signal(component, signal);
-  if (!sig) return send_error(res, 404, "no signal \"" + component + "/" + signal + "\"");
-  if (snap->model->signals[*sig].kind != model::ProbeKind::Heartbeat) {
-    return send_error(res, 400, "signal \"" + component + "/" + signal + "\" is not a heartbeat signal");
-  }
-  const model::TimePoint now = clock_.now_system();
-  heartbeats_.record(component + "/" + signal, now);
-  if (const std::string err = heartbeats_.save(); !err.empty()) {
-    log_.error("heartbeat_not_persisted", err, {{"component", component}, {"signal", signal}});
-  }
-  core_.heartbeat_received(component, signal);
-  log_.info("heartbeat", "heartbeat from " + component + "/" + signal, {{"component", component}, {"signal", signal}});
-  send_json(res, 202, dashboards::heartbeat_json(component, signal, now));
 }
 
 void HttpApi::reload(httplib::Response& res) {

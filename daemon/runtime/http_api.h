@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -47,7 +48,11 @@ class HttpApi {
   void error_handlers();
   // false (and a 401 sent) when a token is set and the request does not carry it.
   bool authorized(const httplib::Request& req, httplib::Response& res) const;
-  void heartbeat(const std::string& component, const std::string& signal, httplib::Response& res);
+  // http_heartbeats.cpp: the ping endpoints.
+  static const std::regex& heartbeat_path();
+  void heartbeat_routes();
+  bool ping_authorized(const httplib::Request& req, const model::SecretRef& token) const;
+  void ping(const httplib::Request& req, httplib::Response& res, const std::string& body);
   void reload(httplib::Response& res);
   Runtime& core_;
   Metrics& metrics_;

@@ -27,7 +27,7 @@ engine::Restored restore(const model::Model& m, const Outbox::Replay& replay, co
   }
   for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
     const std::string key = m.signal_key(s);
-    if (const auto at = heartbeats.last(key)) r.heartbeats[key] = *at;
+    if (auto h = heartbeats.history(key)) r.heartbeats[key] = std::move(*h);
   }
   return r;
 }
@@ -51,10 +51,10 @@ std::future<ReloadResult> Runtime::request_reload() {
   return f;
 }
 
-void Runtime::heartbeat_received(const std::string& component, const std::string& signal) {
+void Runtime::heartbeat_received(engine::HeartbeatPing ping) {
   {
     std::lock_guard lock(mutex_);
-    inbox_.heartbeats.push_back({component, signal, clock_.now_system()});
+    inbox_.heartbeats.push_back(std::move(ping));
   }
   wake_.notify_all();
 }
@@ -153,6 +153,10 @@ void Runtime::carry_out(Effects& fx, Now now) {
     if (const std::string err = write_file_atomically(path, model::json_text(*fx.actions_state) + "\n"); !err.empty()) {
       io_.log.error("actions_not_saved", err);
     }
+  }
+  if (!fx.heartbeat_anchors.empty()) {
+    for (const auto& [key, at] : fx.heartbeat_anchors) io_.heartbeats.anchor(key, at);
+    if (const std::string err = io_.heartbeats.save(); !err.empty()) io_.log.error("heartbeats_not_saved", err);
   }
   for (const engine::LogLine& l : fx.logs) {
     io_.log.write(static_cast<LogLevel>(l.level), l.event, l.message, l.fields);

@@ -68,7 +68,7 @@ class Runtime {
   // running otherwise. The future is ready once the runtime has decided.
   std::future<ReloadResult> request_reload();
   // A heartbeat arrived for `component/signal` (already recorded in the store).
-  void heartbeat_received(const std::string& component, const std::string& signal);
+  void heartbeat_received(engine::HeartbeatPing ping);
 
  private:
   struct Inbox {

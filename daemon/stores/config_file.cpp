@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "schedule/tzdb.h"
+
 namespace greenlight::daemon {
 
 model::LoadResult load_file(const std::string& path) {
@@ -14,7 +16,9 @@ model::LoadResult load_file(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return model::load(text.str(), path);
+  model::LoadOptions options;
+  options.zone_lookup = [](std::string_view name) { return schedule::load_zone(name); };
+  return model::load(text.str(), path, options);
 }
 
 }  // namespace greenlight::daemon

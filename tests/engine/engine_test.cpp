@@ -128,7 +128,9 @@ TEST_CASE("engine: a heartbeat is evaluated at once when it arrives, without a p
 )"));
   sim.run_for(11s);
   CHECK(sim.probes_started == 0);
-  CHECK(sim.component("backup") == Health::Green);  // counted from the start: 11s old
+  // Never pinged: unknown until red_after after the first start (SPEC 5a), no longer
+  // green until then (the old behaviour, the trap issue 14 fixes).
+  CHECK(sim.component("backup") == Health::Unknown);
   sim.run_for(2min);
   CHECK(sim.component("backup") == Health::Red);
   sim.heartbeat("backup", "nightly");

@@ -41,8 +41,9 @@ ProbeOutcome Sim::answer_of(const std::string& key) const {
   return it == answers_.end() ? ProbeOutcome{true, 0.01, "ok", {}} : it->second;
 }
 
-void Sim::heartbeat(const std::string& component, const std::string& signal) {
-  pending_.heartbeats.push_back({component, signal, now_.wall});
+void Sim::heartbeat(const std::string& component, const std::string& signal, probes::PingKind kind,
+                    const std::string& message, std::optional<int> exit_code) {
+  pending_.heartbeats.push_back({component, signal, now_.wall, kind, exit_code, message});
 }
 
 void Sim::action_done(const std::string& action, bool ok, const std::string& message) {
@@ -62,6 +63,7 @@ void Sim::record(engine::Effects& fx) {
   }
   for (auto& l : fx.logs) logs.push_back(std::move(l));
   for (auto& e : fx.events) events.push_back(std::move(e));
+  for (auto& a : fx.heartbeat_anchors) heartbeat_anchors.push_back(std::move(a));
   probes_started += fx.probes.size();
   // Probes answer at once: their results are the next step's inputs.
   const Model& m = engine_->model();

@@ -42,7 +42,10 @@ class Sim {
   model::TimePoint now() const { return now_.wall; }
   model::Duration elapsed() const { return std::chrono::duration_cast<model::Duration>(now_.wall - t0_); }
   void set_silences(std::vector<alerting::Silence> s) { pending_.silences = std::move(s); }
-  void heartbeat(const std::string& component, const std::string& signal);
+  // A ping of "component/signal" now: a success, a start or a failure (with its message).
+  void heartbeat(const std::string& component, const std::string& signal,
+                 probes::PingKind kind = probes::PingKind::Success, const std::string& message = "",
+                 std::optional<int> exit_code = std::nullopt);
   void action_done(const std::string& action, bool ok, const std::string& message = "");
   void reload(std::shared_ptr<const model::Model> m) { pending_.reload = std::move(m); }
 
@@ -53,6 +56,7 @@ class Sim {
   std::vector<model::TimePoint> started_at;  // when each of `actions` was returned
   std::vector<engine::LogLine> logs;
   std::vector<engine::Event> events;
+  std::vector<std::pair<std::string, model::TimePoint>> heartbeat_anchors;  // to persist
   std::size_t probes_started = 0;
   std::size_t steps = 0;
   std::size_t publishes = 0;

@@ -77,11 +77,12 @@ TEST_CASE("a usage error exits 64, never a health exit code", "[integration][cli
 }
 
 TEST_CASE("greenlight graph --states probes once and colours the DOT by state", "[integration][cli][graph]") {
-  // Nothing of the shop runs here: every probed component is red, the backup heartbeat green.
+  // Nothing of the shop runs here: every probed component is red, the backup heartbeat
+  // unknown (never pinged: "no heartbeat yet" until its deadline, SPEC 5a; it used to be green).
   const auto dot = run_process({kBinary, "graph", kShop, "--format", "dot", "--states"});
   REQUIRE(dot.exit_code == 0);
   CHECK(dot.out.find("label=\"Orders database (red)\", fillcolor=\"#c62828\"") != std::string::npos);
-  CHECK(dot.out.find("label=\"Nightly backup (green)\", fillcolor=\"#2e7d32\"") != std::string::npos);
+  CHECK(dot.out.find("label=\"Nightly backup (unknown)\", fillcolor=\"#9e9e9e\"") != std::string::npos);
   const auto json = run_process({kBinary, "graph", kShop, "--format", "json", "--states"});
   CHECK(nlohmann::json::parse(json.out)["nodes"][0].contains("state"));
 }
