@@ -149,12 +149,22 @@ function renderOverview() {
     ...(bad.length ? bad.map(componentCard) : [el("p", { class: "muted" }, "All components are green.")]));
 }
 
+// A heartbeat signal's schedule (SPEC 6.4): its next expected run and how late it is.
+function heartbeatLine(s) {
+  if (!("next_expected" in s)) return null;
+  const parts = [];
+  if (s.next_expected) parts.push("next expected " + new Date(s.next_expected).toLocaleString());
+  if (s.late_by && s.late_by !== "0s") parts.push("late by " + s.late_by);
+  parts.push(s.last_ping ? "last ping " + ago(s.last_ping) : "never pinged");
+  return el("div", { class: "muted", "data-heartbeat": "" }, parts.join(" · "));
+}
+
 function signalRow(s) {
   const r = s.last_result;
   return el("tr", { "data-state": s.state },
     el("td", {}, badge(s.state)),
     el("td", {}, el("code", {}, s.id), el("div", { class: "muted" }, s.probe + " every " + s.interval)),
-    el("td", {}, s.message),
+    el("td", {}, s.message, heartbeatLine(s)),
     el("td", {}, r ? (r.ok ? "ok" : "failed") : "not run"),
     el("td", {}, r && r.value !== null ? String(Math.round(r.value * 1000) / 1000) : ""),
     el("td", {}, r ? r.duration_ms + " ms" : ""),

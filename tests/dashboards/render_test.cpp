@@ -275,6 +275,23 @@ TEST_CASE("events_json lists events in the order given with the last sequence nu
   CHECK(dashboards::events_json({}, 0) == json::parse(R"({"events": [], "last_seq": 0})"));
 }
 
+TEST_CASE("a ping's answer says what was recorded, a heartbeat signal its schedule", "[dashboards][render]") {
+  CHECK(dashboards::ping_json("backup", "nightly", probes::PingKind::Fail, 3, "disk full",
+                              at_ms(1'800'000'000'000)) ==
+        json::parse(R"({"component": "backup", "signal": "nightly", "recorded": "failure", "exit_code": 3,
+                        "message": "disk full", "received_at": "2027-01-15T08:00:00.000Z"})"));
+  CHECK(dashboards::ping_json("backup", "nightly", probes::PingKind::Start, std::nullopt, "",
+                              at_ms(1'800'000'000'000)) ==
+        json::parse(R"({"component": "backup", "signal": "nightly", "recorded": "start",
+                        "received_at": "2027-01-15T08:00:00.000Z"})"));
+  const engine::HeartbeatView late{at_ms(1'800'000'000'000), at_ms(1'800'000'060'000), model::Duration{750'000}};
+  CHECK(dashboards::heartbeat_fields(late) ==
+        json::parse(R"({"last_ping": "2027-01-15T08:00:00.000Z", "next_expected": "2027-01-15T08:01:00.000Z",
+                        "late_by": "12m30s", "late_by_seconds": 750.0})"));
+  CHECK(dashboards::heartbeat_fields({}) ==
+        json::parse(R"({"last_ping": null, "next_expected": null, "late_by": "0s", "late_by_seconds": 0.0})"));
+}
+
 TEST_CASE("heartbeat, reload and error answers", "[dashboards][render]") {
   CHECK(dashboards::heartbeat_json("backup", "nightly", at_ms(1'800'000'000'000)) ==
         json::parse(R"({"component": "backup", "signal": "nightly", "received_at": "2027-01-15T08:00:00.000Z"})"));
