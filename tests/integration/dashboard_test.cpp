@@ -255,3 +255,29 @@ TEST_CASE("the graph of 50 components stays readable: no overlaps, no sideways s
   CHECK(b.evaluate("parseFloat(getComputedStyle(document.querySelector('#graph text')).fontSize) >= 11") == true);
   CHECK(d.stop(SIGTERM) == 0);
 }
+
+TEST_CASE("a heartbeat's detail shows its next expected run and how late it is", "[integration][dashboard][heartbeat]") {
+  REQUIRE(std::filesystem::exists("/usr/bin/chromium"));
+  DaemonProcess d(R"(
+[daemon]
+listen = "127.0.0.1:{PORT}"
+state_dir = "{DIR}/state"
+interval = "200ms"
+[components.backup]
+  [[components.backup.signals]]
+  id = "nightly"
+  probe = "heartbeat"
+  period = "1h"
+)");
+  REQUIRE(d.wait_ready());
+  Browser b(d.dir() + "/browser");
+  INFO(b.error());
+  REQUIRE(b.ok());
+  b.open("http://127.0.0.1:" + std::to_string(d.port()) + "/#/components/backup");
+  REQUIRE(wait_for(b, "!!document.querySelector('#view-detail [data-heartbeat]')"));
+  const std::string text = b.evaluate("document.querySelector('#view-detail [data-heartbeat]').innerText").get<std::string>();
+  CHECK(text.find("next expected") != std::string::npos);
+  CHECK(text.find("never pinged") != std::string::npos);
+  CHECK(b.evaluate("document.querySelector('#view-detail').innerText.includes('no heartbeat yet')") == true);
+  CHECK(d.stop(SIGTERM) == 0);
+}
