@@ -73,8 +73,8 @@ struct HeartbeatSpec {
   std::optional<Duration> max_runtime;  // after a start ping, no finish within it: red
   std::optional<Duration> red_after;    // unscheduled: the deadline after the last ping
   SecretRef token;                      // a token for this heartbeat's pings only
-  // The parsed schedule (zone resolved); null when unscheduled. A period's anchor is the
-  // epoch: runs at whole multiples of it in UTC.
+  // The parsed schedule (zone resolved); null when unscheduled. A period is due that long
+  // after the last ping (probes::judge_heartbeat sets its anchor), not on a fixed grid.
   std::shared_ptr<const schedule::Schedule> when;
   bool scheduled() const { return when != nullptr; }
   friend bool operator==(const HeartbeatSpec& a, const HeartbeatSpec& b) {
