@@ -55,8 +55,9 @@ std::optional<schedule::Zone> zone_key(LoadContext& ctx, TableReader& r, Heartbe
   if (!name || *name == "UTC") return schedule::Zone::utc();
   const schedule::ZoneLookup z = ctx.options.zone_lookup
                                      ? ctx.options.zone_lookup(*name)
-                                     : schedule::ZoneLookup{std::nullopt, "unknown time zone " + quote(*name)};
-  if (!z.zone) r.error(*n, "\"timezone\": " + z.error + " (use an IANA name such as \"Europe/Berlin\")");
+                                     : schedule::ZoneLookup{std::nullopt, "unknown time zone " + quote(*name) +
+                                                                              " (only \"UTC\" without the tzdb)"};
+  if (!z.zone) r.error(*n, "\"timezone\": " + z.error);
   return z.zone;
 }
 
