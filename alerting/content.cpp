@@ -111,8 +111,10 @@ json actions_tried(const Model& m, const Incident& in, const std::vector<Compone
 
 }  // namespace
 
-json incident_record(const Model& m, const HealthState& st, const Incident& in) {
-  // The root-cause components: those the group's root_cause label names, else its alerts'.
+namespace {
+
+// The root-cause components: those the group's root_cause label names, else its alerts'.
+std::vector<ComponentIndex> incident_roots(const Model& m, const Incident& in) {
   std::vector<std::string> ids;
   if (const auto rc = in.labels.find("root_cause"); rc != in.labels.end()) split_ids(rc->second, ids);
   if (ids.empty()) {
@@ -125,7 +127,11 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
     const auto c = m.find_component(id);
     if (c && std::find(roots.begin(), roots.end(), *c) == roots.end()) roots.push_back(*c);
   }
-  // Each root with its own failing signals (what the on-call reads first).
+  return roots;
+}
+
+// Each root with its own failing signals (what the on-call reads first).
+std::vector<RootCause> incident_causes(const Model& m, const HealthState& st, const std::vector<ComponentIndex>& roots) {
   std::vector<RootCause> causes;
   for (ComponentIndex c : roots) {
     bool own = false;
@@ -137,9 +143,11 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
     }
     if (!own) causes.push_back({c, kNoIndex, st.components[c].state});
   }
-  const json causes_j = causes_json(m, st, causes);
+  return causes;
+}
 
-  // Every flow that is not green because of a root: highest criticality first.
+// Every flow that is not green because of a root: highest criticality first.
+std::vector<FlowIndex> incident_flows(const Model& m, const HealthState& st, const std::vector<ComponentIndex>& roots) {
   std::vector<FlowIndex> affected;
   for (FlowIndex f = 0; f < m.flows.size(); ++f) {
     if (st.flows[f].state == Health::Green) continue;
@@ -152,30 +160,15 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
   }
   std::stable_sort(affected.begin(), affected.end(),
                    [&](FlowIndex a, FlowIndex b) { return m.flows[a].criticality < m.flows[b].criticality; });
-  json flows_j = json::array();
-  for (FlowIndex f : affected) {
-    flows_j.push_back({{"id", m.flows[f].id},
-                       {"name", m.flows[f].name},
-                       {"state", to_string(st.flows[f].state)},
-                       {"criticality", to_string(m.flows[f].criticality)}});
-  }
+  return affected;
+}
 
+// The text every receiver leads with: each root cause with its state and signal message,
+// the flows it breaks by state, what self-healing tried; or the resolve.
+std::string incident_summary(const Model& m, const HealthState& st, const Incident& in,
+                             const std::vector<RootCause>& causes, const std::vector<FlowIndex>& affected,
+                             const std::string& tried_words) {
   const bool firing = !in.firing.empty();
-  Severity severity = firing ? Severity::None : in.severity;
-  json alerts = json::array();
-  TimePoint since = TimePoint::max();
-  for (const Alert* a : in.firing) {
-    const Severity s = a->told_firing ? a->told_severity : a->severity;
-    severity = std::max(severity, s);
-    since = std::min(since, a->starts_at);
-    alerts.push_back({{"id", a->id}, {"name", subject_name(m, *a)}, {"severity", to_string(s)},
-                      {"state", to_string(a->state)}});
-  }
-
-  std::string tried_words;
-  json tried = firing ? actions_tried(m, in, roots, affected, since, tried_words) : json::array();
-
-  // The text every receiver leads with.
   std::string root_text;
   for (const RootCause& rc : causes) {
     const Component& c = m.components[rc.component];
@@ -187,28 +180,55 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
                    (message.empty() ? "" : ": " + message);
     }
   }
-  if (root_text.empty() && !in.firing.empty()) {
+  if (root_text.empty() && firing) {
     root_text = subject_name(m, *in.firing.front()) + " is " + std::string(to_string(in.firing.front()->state));
   }
-  std::string summary;
-  if (firing) {
-    summary = root_text;
-    std::string parts;
-    for (Health h : {Health::Red, Health::Yellow, Health::Unknown}) {
-      std::vector<FlowIndex> these;
-      for (FlowIndex f : affected) {
-        if (st.flows[f].state == h) these.push_back(f);
-      }
-      if (these.empty()) continue;
-      const char* verb = h == Health::Red ? "breaks " : h == Health::Yellow ? "degrades " : "leaves unknown ";
-      parts += (parts.empty() ? "" : "; ") + std::string(verb) + flow_list(m, these);
-    }
-    if (!parts.empty()) summary += " — " + parts;
-    if (!tried_words.empty()) summary += " — self-healing: " + tried_words;
-  } else {
-    summary = "Resolved: " + (root_text.empty() ? std::string("incident") : root_text) +
-              " — every alert of this incident has cleared";
+  if (!firing) {
+    return "Resolved: " + (root_text.empty() ? std::string("incident") : root_text) +
+           " — every alert of this incident has cleared";
   }
+  std::string parts;
+  for (Health h : {Health::Red, Health::Yellow, Health::Unknown}) {
+    std::vector<FlowIndex> these;
+    for (FlowIndex f : affected) {
+      if (st.flows[f].state == h) these.push_back(f);
+    }
+    if (these.empty()) continue;
+    const char* verb = h == Health::Red ? "breaks " : h == Health::Yellow ? "degrades " : "leaves unknown ";
+    parts += (parts.empty() ? "" : "; ") + std::string(verb) + flow_list(m, these);
+  }
+  std::string summary = root_text;
+  if (!parts.empty()) summary += " — " + parts;
+  if (!tried_words.empty()) summary += " — self-healing: " + tried_words;
+  return summary;
+}
+
+}  // namespace
+
+json incident_record(const Model& m, const HealthState& st, const Incident& in) {
+  const std::vector<ComponentIndex> roots = incident_roots(m, in);
+  const std::vector<RootCause> causes = incident_causes(m, st, roots);
+  const std::vector<FlowIndex> affected = incident_flows(m, st, roots);
+  json flows_j = json::array();
+  for (FlowIndex f : affected) {
+    flows_j.push_back({{"id", m.flows[f].id},
+                       {"name", m.flows[f].name},
+                       {"state", to_string(st.flows[f].state)},
+                       {"criticality", to_string(m.flows[f].criticality)}});
+  }
+  const bool firing = !in.firing.empty();
+  Severity severity = firing ? Severity::None : in.severity;
+  json alerts = json::array();
+  TimePoint since = TimePoint::max();
+  for (const Alert* a : in.firing) {
+    const Severity s = a->told_firing ? a->told_severity : a->severity;
+    severity = std::max(severity, s);
+    since = std::min(since, a->starts_at);
+    alerts.push_back({{"id", a->id}, {"name", subject_name(m, *a)}, {"severity", to_string(s)},
+                      {"state", to_string(a->state)}});
+  }
+  std::string tried_words;
+  json tried = firing ? actions_tried(m, in, roots, affected, since, tried_words) : json::array();
 
   json labels = json::object();
   for (const auto& [k, v] : in.labels) labels[k] = v;
@@ -219,8 +239,8 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
           {"status", firing ? "firing" : "resolved"},
           {"severity", to_string(severity)},
           {"labels", std::move(labels)},
-          {"summary", summary},
-          {"root_causes", causes_j},
+          {"summary", incident_summary(m, st, in, causes, affected, tried_words)},
+          {"root_causes", causes_json(m, st, causes)},
           {"affected_flows", std::move(flows_j)},
           {"alerts", std::move(alerts)},
           {"runbook_url", first ? first->runbook : ""},
