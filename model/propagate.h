@@ -10,7 +10,8 @@
 // recomputed state did not change. It returns exactly the states that changed: the engine
 // turns them into log lines and history events (engine/narrate.h), and any change triggers
 // an alert pass, which reads the resulting state as a whole (an alert's decision depends
-// on time as well as on changes: alert_after, silences ending, hold-down). Pure: `now` is a parameter, nothing is logged.
+// on time as well as on changes: alert_after, silences ending, hold-down).
+// Pure: `now` is a parameter, nothing is logged.
 //
 // Worked example (the seed's shop): recommendations goes red. The front end depends on it
 // with impact "degrading", so the front end becomes yellow (reason: depends on
