@@ -44,8 +44,10 @@ void Dispatcher::hold_or_send(Notification n, TimePoint now, std::vector<Notific
   if (it != held_.end()) {
     if (n.reason == NotifyReason::Resolved) {
       // The receiver was never told of a firing still held: neither is sent. A held
-      // severity change gives way to the resolve.
-      const bool never_told = it->reason == NotifyReason::Firing || it->reason == NotifyReason::Flapping;
+      // severity change or flapping notice gives way to the resolve: the receiver may have
+      // heard of the firing before it (a flapping alert's first firing went out), and a
+      // resolve it did not need is harmless where a lost one leaves it firing for ever.
+      const bool never_told = it->reason == NotifyReason::Firing;
       held_.erase(it);
       if (never_told) return;
     } else {

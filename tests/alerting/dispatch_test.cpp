@@ -278,3 +278,32 @@ TEST_CASE("a flapping notice that meets its alert's firing still held for group_
   // Folded into the held firing: one notification, and it says that it flaps.
   CHECK(sent(a.release(w.now() + 10s), "component/database") == std::vector<std::string>{"oncall flapping"});
 }
+
+TEST_CASE("a resolve that meets a held flapping notice is sent: the receiver heard the firing before it",
+          "[alerting][dispatch][flapping]") {
+  Alerting a(shop_with_routes(kAlerting));
+  auto& [w, book, d] = a;
+  w.all_green();
+  book.update(w.model(), w.state(), {}, w.now());
+  w.settle("database", "tcp", Health::Red);
+  a.pass();
+  REQUIRE(sent(a.release(w.now() + 10s), "component/database") == std::vector<std::string>{"oncall firing"});
+  const auto i = book.find("component/database");
+  REQUIRE(i);
+  // It starts flapping: the grouped receivers' notices wait for their group's next tick
+  // (group_interval); Alertmanager, never held, hears now.
+  w.advance(20s);
+  const Notice flapping{*i, NotifyReason::Flapping, Severity::Critical, Health::Green, w.now()};
+  CHECK(sent(d.dispatch(w.model(), w.state(), book, {flapping}, w.now()), "component/database") ==
+        std::vector<std::string>{"am flapping"});
+  // It settles green before that tick: oncall, told of the firing, is told it resolved.
+  w.advance(10s);
+  const Notice resolved{*i, NotifyReason::Resolved, Severity::Critical, Health::Green, w.now()};
+  auto ns = d.dispatch(w.model(), w.state(), book, {resolved}, w.now());
+  auto later = a.release(w.now() + 10min);
+  ns.insert(ns.end(), later.begin(), later.end());
+  const auto got = sent(ns, "component/database");
+  CHECK(std::count(got.begin(), got.end(), "oncall resolved") == 1);
+  CHECK(std::count(got.begin(), got.end(), "pager resolved") == 1);
+  CHECK(std::count(got.begin(), got.end(), "oncall flapping") == 0);
+}
