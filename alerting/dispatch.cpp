@@ -43,11 +43,10 @@ void Dispatcher::hold_or_send(Notification n, TimePoint now, std::vector<Notific
   });
   if (it != held_.end()) {
     if (n.reason == NotifyReason::Resolved) {
-      // The receiver was never told of a firing still held: neither is sent. A held
-      // severity change or flapping notice gives way to the resolve: the receiver may have
-      // heard of the firing before it (a flapping alert's first firing went out), and a
-      // resolve it did not need is harmless where a lost one leaves it firing for ever.
-      const bool never_told = it->reason == NotifyReason::Firing;
+      // The receiver was never told of a firing still held: neither is sent. Any other
+      // held notice (a severity change, a flapping notice, the firing a flapping alert
+      // settled in) gives way to the resolve: the receiver heard of the firing before it.
+      const bool never_told = it->first_word;
       held_.erase(it);
       if (never_told) return;
     } else {
@@ -57,6 +56,7 @@ void Dispatcher::hold_or_send(Notification n, TimePoint now, std::vector<Notific
       n.id = notification_id(n.record, n.reason, n.receiver);
       n.not_before = it->not_before;
       n.created_at = it->created_at;
+      n.first_word = it->first_word;
       *it = std::move(n);
       return;
     }
@@ -195,9 +195,15 @@ std::vector<Notification> Dispatcher::dispatch(const Model& m, const HealthState
           gl[l] = v == a.labels.end() ? "" : v->second;
         }
       }
-      const TimePoint when = key.empty() ? (prev == told.end() ? now + r.route->group_wait : now)
-                                         : group_slot(key, *r.route, now);
-      hold_or_send(make(record, a, n.reason, n.severity, r.receiver, now, when, key), now, out);
+      // A flapping notice to a receiver already told of the firing is news now: it does not
+      // wait for the group's next tick (with the default group_interval, 5 minutes).
+      const bool news_now = n.reason == NotifyReason::Flapping && prev != told.end();
+      const TimePoint when = news_now    ? now
+                             : key.empty() ? (prev == told.end() ? now + r.route->group_wait : now)
+                                           : group_slot(key, *r.route, now);
+      Notification note = make(record, a, n.reason, n.severity, r.receiver, now, when, key);
+      note.first_word = prev == told.end();
+      hold_or_send(std::move(note), now, out);
       told[r.receiver] = {now, key};
     }
     if (told.empty()) told_.erase(a.id);

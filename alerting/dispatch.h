@@ -52,6 +52,9 @@ struct Notification {
   TimePoint not_before{};  // group_wait / group_interval
   std::string group_key;   // set on a grouped route: sent with the group's others
   TimePoint starts_at{};   // the alert's start (kept across restarts)
+  // Held only: the receiver's first word of this firing. A resolve meeting it while it is
+  // held cancels both (nobody was told); any other held notice gives way to the resolve.
+  bool first_word = false;
   // A grouped notification's group as it stands when the notification goes out
   // (alerting/content.h incident_record): root cause, affected flows, the alerts still
   // firing, status and the group's dedup_key. null when not grouped.
