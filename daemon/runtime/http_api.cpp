@@ -1,4 +1,5 @@
 #include "daemon/runtime/http_api.h"
+#include "daemon/runtime/http_replies.h"
 
 #include "dashboards/assets.h"
 
@@ -20,47 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kJson = "application/json";
-
-void send_json(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(model::json_text(body, 2) + "\n", kJson);
-}
-
-void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status, dashboards::error_json(status, message));
-}
-
-// "2026-11-26T22:00:00Z", "2026-11-26T22:00:00.5+01:00" -> time; nullopt if malformed.
-std::optional<model::TimePoint> parse_rfc3339(const std::string& s) {
-  int y, mo, d, h, mi;
-  double sec;
-  char rest[16] = {0};
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%lf%15s", &y, &mo, &d, &h, &mi, &sec, rest) != 7) return std::nullopt;
-  int offset_min = 0;
-  const std::string tz(rest);
-  if (tz != "Z" && tz != "z") {
-    int oh = 0, om = 0;
-    if (tz.size() != 6 || (tz[0] != '+' && tz[0] != '-') || std::sscanf(tz.c_str() + 1, "%2d:%2d", &oh, &om) != 2) {
-      return std::nullopt;
-    }
-    offset_min = (tz[0] == '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year{y} / mo / d};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec < 0 || sec >= 61) return std::nullopt;
-  const auto t = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-                 std::chrono::milliseconds(static_cast<std::int64_t>(sec * 1000)) - std::chrono::minutes(offset_min);
-  return std::chrono::time_point_cast<model::Duration>(t);
-}
-
-// Constant-time comparison: a token check must not leak how many characters matched.
-bool same_secret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 // ?since=SEQ (events after that sequence number: what a poller saw last) or an RFC 3339
 // time; ?limit=N (default 200, at most 2000). Returns "" or what is wrong with the query.
 struct EventsQuery {
@@ -75,7 +35,7 @@ std::string parse_events_query(const httplib::Request& req, EventsQuery& q) {
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seq);
     if (ec == std::errc() && end == v.data() + v.size()) {
       q.after = seq;
-    } else if (const auto t = parse_rfc3339(v)) {
+    } else if (const auto t = model::parse_rfc3339(v)) {
       q.since = *t;
     } else {
       return "since must be an event sequence number or an RFC 3339 time, e.g. 2026-11-26T08:00:00Z";
@@ -99,12 +59,12 @@ std::string parse_silence(const std::string& text, model::TimePoint now, alertin
     const json match = body.value("match", json::object());
     for (const auto& [k, v] : match.items()) x.match[k] = v.get<std::string>();
     if (body.contains("starts_at")) {
-      const auto t = parse_rfc3339(body["starts_at"].get<std::string>());
+      const auto t = model::parse_rfc3339(body["starts_at"].get<std::string>());
       if (!t) return "starts_at must be an RFC 3339 time, e.g. 2026-11-26T22:00:00Z";
       x.starts_at = *t;
     }
     if (body.contains("ends_at")) {
-      const auto t = parse_rfc3339(body["ends_at"].get<std::string>());
+      const auto t = model::parse_rfc3339(body["ends_at"].get<std::string>());
       if (!t) return "ends_at must be an RFC 3339 time, e.g. 2026-11-26T23:00:00Z";
       x.ends_at = *t;
     } else if (body.contains("duration")) {

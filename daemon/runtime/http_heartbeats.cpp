@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include "daemon/runtime/http_api.h"
+#include "daemon/runtime/http_replies.h"
 #include "daemon/stores/files.h"
 #include "dashboards/render.h"
 #include "model/json_text.h"
@@ -19,22 +20,6 @@ namespace {
 
 // A ping body larger than this is refused (413); its first kPingMessageMax bytes are kept.
 constexpr std::size_t kPingBodyMax = 64 * 1024;
-
-void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(model::json_text(body, 2) + "\n", "application/json");
-}
-
-void send_error(httplib::Response& res, int status, const std::string& message) {
-  send_json(res, status, dashboards::error_json(status, message));
-}
-
-bool same_secret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 // A heartbeat's token, read at each ping (so a rotated file takes effect); "" when unset or
 // unreadable.
