@@ -79,8 +79,11 @@ std::string root_cause_label(const Model& m, const HealthState& st, SubjectKind 
                                          flow ? a.flow : a.component);
     return label.empty() ? (flow ? m.flows[a.flow].id : m.components[a.component].id) : label;
   }
-  const auto causes =
-      kind == SubjectKind::Flow ? root_causes_of_flow(m, st, index) : root_causes_of_component(m, st, index);
+  return root_cause_key(m, kind == SubjectKind::Flow ? root_causes_of_flow(m, st, index)
+                                                      : root_causes_of_component(m, st, index));
+}
+
+std::string root_cause_key(const Model& m, const std::vector<RootCause>& causes) {
   std::vector<std::string> ids;
   for (const RootCause& rc : causes) ids.push_back(m.components[rc.component].id);
   std::sort(ids.begin(), ids.end());

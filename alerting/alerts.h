@@ -141,6 +141,8 @@ model::Labels labels_of(const model::Model& m, SubjectKind kind, std::uint32_t i
 // of the firing it ends.
 std::string root_cause_label(const model::Model& m, const model::HealthState& st, SubjectKind kind,
                              std::uint32_t index);
+// The same from root causes already found: their components' ids, sorted, unique, joined.
+std::string root_cause_key(const model::Model& m, const std::vector<model::RootCause>& causes);
 
 class AlertBook {
  public:

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "alerting/alerts.h"
+
 #include "dashboards/render.h"
 
 namespace greenlight::dashboards {
@@ -28,15 +30,6 @@ std::vector<RootCause> causes_of(const Model& m, const HealthState& st, const al
   return {};
 }
 
-// "database" or "database,payments": the root-cause components' ids, sorted.
-std::string key_of(const Model& m, const std::vector<RootCause>& causes) {
-  std::set<std::string> ids;
-  for (const RootCause& rc : causes) ids.insert(m.components[rc.component].id);
-  std::string key;
-  for (const std::string& id : ids) key += (key.empty() ? "" : ",") + id;
-  return key;
-}
-
 struct Incident {
   std::vector<RootCause> causes;
   std::vector<const alerting::Alert*> alerts;
@@ -46,14 +39,16 @@ struct Incident {
 json blast_radius(const Model& m, const HealthState& st, const std::string& key, json& components) {
   json flows = json::array();
   for (FlowIndex f = 0; f < m.flows.size(); ++f) {
-    if (st.flows[f].state == Health::Green || key_of(m, root_causes_of_flow(m, st, f)) != key) continue;
+    if (st.flows[f].state == Health::Green) continue;
+    if (alerting::root_cause_key(m, root_causes_of_flow(m, st, f)) != key) continue;
     flows.push_back({{"id", m.flows[f].id},
                      {"name", m.flows[f].name.empty() ? m.flows[f].id : m.flows[f].name},
                      {"state", to_string(st.flows[f].state)},
                      {"criticality", to_string(m.flows[f].criticality)}});
   }
   for (ComponentIndex c = 0; c < m.components.size(); ++c) {
-    if (st.components[c].state == Health::Green || key_of(m, root_causes_of_component(m, st, c)) != key) continue;
+    if (st.components[c].state == Health::Green) continue;
+    if (alerting::root_cause_key(m, root_causes_of_component(m, st, c)) != key) continue;
     components.push_back({{"id", m.components[c].id}, {"state", to_string(st.components[c].state)}});
   }
   return flows;
@@ -68,7 +63,7 @@ json incidents_json(const engine::Snapshot& snap) {
   for (const alerting::Alert& a : snap.alerts) {
     if (a.status != alerting::AlertStatus::Firing || a.severity == Severity::None) continue;
     auto causes = causes_of(m, st, a);
-    const std::string key = key_of(m, causes);
+    const std::string key = alerting::root_cause_key(m, causes);
     if (key.empty()) continue;  // nothing to blame (unknown, no signals)
     Incident& inc = by_key[key];
     if (inc.causes.empty()) inc.causes = std::move(causes);
