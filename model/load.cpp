@@ -3,6 +3,7 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "model/config_source.h"
 #include "model/load_sections.h"
 #include "model/toml_reader.h"
 
@@ -79,17 +80,22 @@ void build_graph(LoadContext& ctx) {
 LoadResult load(std::string_view text, std::string_view path, const LoadOptions& options) {
   LoadContext ctx(path, options);
   const std::string& file = ctx.errors.file();
-  toml::table root;
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    ctx.error(e.source(), "TOML syntax: " + std::string(e.description()));
-    return {nullptr, ctx.errors.take()};
+  std::optional<toml::table> assembled = assemble(text, file, options, ctx.errors);
+  if (!assembled) return {nullptr, ctx.errors.take()};
+  toml::table& root = *assembled;
+  std::map<const toml::table*, std::string> sections;
+  if (options.on_key) {
+    sections = schema_sections(root);
+    ctx.errors.on_key = [&](const toml::table& t, std::string_view key) {
+      if (const auto it = sections.find(&t); it != sections.end()) options.on_key(it->second, key);
+    };
   }
   Model& model = *ctx.model;
   model.source_path = file;
 
   TableReader top(ctx.errors, root, "top level");
+  top.node("include");  // read by assemble()
+  ctx.signal_templates = top.subtable("signal_templates");
   const toml::table* daemon = top.subtable("daemon");
   const toml::table* components = top.subtable("components");
   const toml::table* flows = top.subtable("flows");
@@ -102,6 +108,7 @@ LoadResult load(std::string_view text, std::string_view path, const LoadOptions&
   } else {
     model.daemon.state_dir = ctx.resolve(model.daemon.state_dir);
   }
+  expand_members_from(ctx, root);
   collect_ids(ctx, root);
   if (components) {
     for (const auto& [k, v] : *components) load_component(ctx, std::string(k.str()), v);

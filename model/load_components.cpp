@@ -98,6 +98,7 @@ void load_signal(LoadContext& ctx, Component& c, ComponentIndex ci, const toml::
   s.component = ci;
   const auto id = t->get_as<std::string>("id");
   TableReader r(ctx.errors, *t, "component " + quote(c.id) + " signal " + (id ? quote(id->get()) : std::string("?")));
+  use_template(ctx, r);
   if (auto v = r.string("id", true)) {
     s.id = *v;
     if (!valid_id(*v)) r.error(*r.node("id"), "signal id may only use letters, digits, '_', '-' and '.'");
@@ -123,7 +124,9 @@ void load_signal(LoadContext& ctx, Component& c, ComponentIndex ci, const toml::
       load_probe(ctx, r, s);
     } else {
       r.error(*probe_node, "unknown probe " + quote(*v) +
-                               " (use http, tcp, exec, tls, heartbeat, file_age, prometheus or scrape)");
+                               " (use http, tcp, exec, tls, heartbeat, file_age, prometheus or scrape)" +
+                               did_you_mean(*v, probe_kind_names()));
+      r.mark_known(every_probe_key(ctx, *t));
     }
   }
   const Thresholds& th = s.thresholds;
@@ -202,6 +205,7 @@ void load_component(LoadContext& ctx, const std::string& id, const toml::node& n
   if (auto v = r.string_table("labels")) c.labels = std::move(*v);
 
   load_depends_on(ctx, r, c, ci);
+  r.node("members_from");  // turned into "members" by expand_members_from
   const toml::array* members = load_members(ctx, r, c, ci);
   load_quotas(r, c, members);
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -40,6 +41,8 @@ struct LoadContext {
   std::shared_ptr<Model> model = std::make_shared<Model>();
   // Where each dependency was declared, for cycle errors: (from, to) -> source.
   std::map<std::pair<ComponentIndex, ComponentIndex>, toml::source_region> edge_source;
+  // [signal_templates] (null when there is none).
+  const toml::table* signal_templates = nullptr;
 };
 
 // load_daemon.cpp: [daemon]; resolves state_dir and defaults external_url.
@@ -63,6 +66,18 @@ std::optional<ComponentRef> component_ref(LoadContext& ctx, TableReader& r, cons
 // load_probes.cpp: the keys of `s.kind`'s probe in the signal's table `r`, into `s.spec`
 // (and, for heartbeat, file_age and tls, into `s.thresholds`).
 void load_probe(LoadContext& ctx, TableReader& r, Signal& s);
+
+// load_inventory.cpp: each redundancy group's members_from, before the ids are collected:
+// a member component per file_sd target is added to [components] and the group's
+// "members" set, and model.inventories says what was read.
+void expand_members_from(LoadContext& ctx, toml::table& root);
+
+// load_templates.cpp: `use = "NAME"` in the signal read by `r`: the keys the signal does
+// not set come from [signal_templates.NAME].
+void use_template(LoadContext& ctx, TableReader& r);
+// load_templates.cpp: the keys of every probe kind in signal table `t` (so that a wrong
+// `probe` is one error, not one more per key of the signal); reports nothing.
+std::vector<std::string> every_probe_key(LoadContext& ctx, const toml::table& t);
 
 // load_flows.cpp: one [flows.ID]; model.flows_of_component must be sized already.
 void load_flow(LoadContext& ctx, const std::string& id, const toml::node& n);

@@ -12,6 +12,8 @@ constexpr std::array<std::string_view, 4> kReceiverNames{"webhook", "alertmanage
 }  // namespace
 
 std::string_view to_string(ProbeKind k) { return kProbeNames[static_cast<std::size_t>(k)]; }
+std::vector<std::string> probe_kind_names() { return {kProbeNames.begin(), kProbeNames.end()}; }
+std::vector<std::string> receiver_type_names() { return {kReceiverNames.begin(), kReceiverNames.end()}; }
 std::optional<ProbeKind> parse_probe_kind(std::string_view s) {
   for (std::size_t i = 0; i < kProbeNames.size(); ++i) {
     if (kProbeNames[i] == s) return static_cast<ProbeKind>(i);

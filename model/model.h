@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/graph.h"
+#include "model/inventory.h"
 #include "schedule/next_due.h"
 #include "model/types.h"
 
@@ -28,6 +29,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 enum class ProbeKind : std::uint8_t { Http, Tcp, Exec, Tls, Heartbeat, FileAge, Prometheus, Scrape };
 std::string_view to_string(ProbeKind k);
 std::optional<ProbeKind> parse_probe_kind(std::string_view s);
+// Every kind's name, in enum order.
+std::vector<std::string> probe_kind_names();
+// Every receiver type's name, in enum order.
+std::vector<std::string> receiver_type_names();
 
 struct HttpSpec {
   std::string url;
@@ -297,6 +302,7 @@ struct Model {
   AlertingConfig alerting;
   std::vector<Action> actions;
   Graph graph;  // edges component -> dependency (and group -> member)
+  std::vector<Inventory> inventories;  // the groups with members_from, in file order
 
   // Flows that have the component as a step, for incremental propagation.
   std::vector<std::vector<FlowIndex>> flows_of_component;

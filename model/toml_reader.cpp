@@ -58,11 +58,55 @@ bool valid_http_url(std::string_view s) {
 
 // ---- ErrorList -----------------------------------------------------------------------
 
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
+  // Optimal string alignment distance, rows of the dynamic programme rolled.
+  auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], before[j - 2] + 1);
+      }
+      before = prev;
+      prev = cur;
+    }
+    return prev[b.size()];
+  };
+  const std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    if (c == word) continue;
+    const std::size_t d = distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const auto best = nearest(word, candidates);
+  return best ? "; did you mean " + quote(*best) + "?" : std::string();
+}
+
 void ErrorList::add(const toml::source_region& at, std::string message) {
-  errors_.push_back({file_, static_cast<int>(at.begin.line), static_cast<int>(at.begin.column), std::move(message)});
+  errors_.push_back({at.path && !at.path->empty() ? *at.path : file_, static_cast<int>(at.begin.line),
+                     static_cast<int>(at.begin.column), std::move(message)});
 }
 
 // ---- TableReader ---------------------------------------------------------------------
+
+const toml::node* TableReader::node(std::string_view key) {
+  known_.emplace_back(key);
+  if (errors_.on_key) errors_.on_key(table_, key);
+  if (const toml::node* n = table_.get(key)) return n;
+  return template_ != nullptr ? template_->get(key) : nullptr;
+}
 
 const toml::node* TableReader::required(std::string_view key) {
   const toml::node* n = node(key);
@@ -206,12 +250,18 @@ std::optional<Labels> TableReader::string_table(std::string_view key) {
   return out;
 }
 
-void TableReader::finish() {
-  for (const auto& [k, v] : table_) {
+void TableReader::unknown_keys(const toml::table& t, const std::string& context) {
+  for (const auto& [k, v] : t) {
     if (std::find(known_.begin(), known_.end(), k.str()) == known_.end()) {
-      errors_.add(k.source(), context_ + ": unknown key " + quote(k.str()));
+      errors_.add(k.source(), context + ": unknown key " + quote(k.str()) + did_you_mean(k.str(), known_));
     }
   }
+}
+
+void TableReader::finish() {
+  unknown_keys(table_, context_);
+  // The same message at the same place for each user of the template: load() keeps one.
+  if (template_ != nullptr) unknown_keys(*template_, "signal template " + quote(template_name_));
 }
 
 }  // namespace greenlight::model

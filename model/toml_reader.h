@@ -5,6 +5,7 @@
 // formats that several sections share. Not thread-safe; one reader per table, on one thread.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,15 @@ bool valid_host_port(std::string_view s);
 // "http://x..." or "https://x...", with something after the scheme.
 bool valid_http_url(std::string_view s);
 
-// The errors of one file, in the order they were found (load() sorts them at the end).
+// The nearest of `candidates` to `word` by edit distance (insert, delete, substitute, swap
+// two neighbours), when it is close enough to be a likely typo: at most a third of the
+// word's length, at least 1, as rustc's and cargo's "did you mean" do. Ties: the first.
+std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
+// "; did you mean \"x\"?" for nearest(), or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// The errors of one load, in the order they were found (load() sorts them at the end).
+// A position's file is the node's own (an included file's), else the main file.
 class ErrorList {
  public:
   explicit ErrorList(std::string_view file) : file_(file) {}
@@ -39,6 +48,10 @@ class ErrorList {
   // Reports `message` at the beginning of `at`.
   void add(const toml::source_region& at, std::string message);
   std::vector<ConfigError> take() { return std::move(errors_); }
+
+  // Told of every key a TableReader asks for, with the table it asked (the configuration
+  // reference's test collects the keys the loader accepts this way). Unset: nothing.
+  std::function<void(const toml::table&, std::string_view key)> on_key;
 
  private:
   std::string file_;
@@ -57,10 +70,18 @@ class TableReader {
   const toml::table& table() const { return table_; }
   const std::string& context() const { return context_; }
 
-  // Marks `key` as known and returns its node, or null when absent.
-  const toml::node* node(std::string_view key) {
-    known_.emplace_back(key);
-    return table_.get(key);
+  // Marks `key` as known and returns its node, or null when absent. A key the table lacks
+  // comes from its template (set_template), if that has it.
+  const toml::node* node(std::string_view key);
+  // Keys that are not read but must not be reported as unknown (the keys of every probe
+  // kind when the kind itself is wrong: one error, not one more per key).
+  void mark_known(const std::vector<std::string>& keys) { known_.insert(known_.end(), keys.begin(), keys.end()); }
+  const std::vector<std::string>& known() const { return known_; }
+  // [signal_templates.NAME]: the keys this table does not set are read from `t`; its
+  // unknown keys are reported once, as the template's.
+  void set_template(const toml::table* t, std::string name) {
+    template_ = t;
+    template_name_ = std::move(name);
   }
   const toml::node* required(std::string_view key);
 
@@ -94,14 +115,18 @@ class TableReader {
   void error_at(const toml::source_region& at, const std::string& message);
   void wrong_type(std::string_view key, const toml::node& n, std::string_view expected);
 
-  // Reports every key that nothing asked for.
+  // Reports every key that nothing asked for, with the nearest known key if one is close.
   void finish();
 
  private:
+  void unknown_keys(const toml::table& t, const std::string& context);
+
   ErrorList& errors_;
   const toml::table& table_;
   std::string context_;
   std::vector<std::string> known_;  // owned: some keys are built at run time ("url" + "_file")
+  const toml::table* template_ = nullptr;
+  std::string template_name_;
 };
 
 }  // namespace greenlight::model
