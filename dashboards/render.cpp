@@ -131,10 +131,24 @@ json status_json(const Model& m, const HealthState& st, bool only_not_green) {
     components.push_back(component_json(m, st, c, false));
   }
   json overall = overall_json(m, st);
-  return {{"overall", overall["state"]},
-          {"overall_detail", std::move(overall)},
-          {"flows", std::move(flows)},
-          {"components", std::move(components)}};
+  json body = {{"overall", overall["state"]},
+               {"overall_detail", std::move(overall)},
+               {"flows", std::move(flows)},
+               {"components", std::move(components)}};
+  if (!m.inventories.empty()) body["inventories"] = inventories_json(m);
+  return body;
+}
+
+json inventories_json(const Model& m) {
+  json list = json::array();
+  for (const model::Inventory& inv : m.inventories) {
+    list.push_back({{"group", inv.group},
+                    {"file_sd", inv.file_sd},
+                    {"members", inv.targets.size()},
+                    {"stale", inv.stale},
+                    {"error", inv.error}});
+  }
+  return list;
 }
 
 json status_json(const engine::Snapshot& snap, bool only_not_green) {

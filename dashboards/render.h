@@ -40,6 +40,9 @@ nlohmann::json overall_json(const model::Model& m, const model::HealthState& st)
 // {"overall": ..., "flows": [...], "components": [...]}; with `only_not_green`, the
 // components that are green are left out (the dashboard's poll on a large model).
 nlohmann::json status_json(const model::Model& m, const model::HealthState& st, bool only_not_green = false);
+// The members_from groups (SPEC 6.6): [{"group", "file_sd", "members": N, "stale": bool,
+// "error": "FILE: why"}]; status_json has it as "inventories" when there is one.
+nlohmann::json inventories_json(const model::Model& m);
 // GET /api/v1/status: status_json of the snapshot plus "ready" and "evaluated_at".
 nlohmann::json status_json(const engine::Snapshot& snap, bool only_not_green);
 

@@ -94,6 +94,16 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                        .Help("Notifications decided and not yet delivered (or failed for good).")
                        .Register(*registry_)
                        .Add({});
+  inventory_errors_ = &prometheus::BuildCounter()
+                          .Name("greenlight_inventory_errors_total")
+                          .Help("(Re)loads that found a members_from group's file_sd files bad (bad JSON, a bad "
+                                "target, no targets) and kept its last good members.")
+                          .Register(*registry_);
+  inventory_stale_ = &prometheus::BuildGauge()
+                          .Name("greenlight_inventory_stale")
+                          .Help("1 while a members_from group runs on its last good members because its file_sd "
+                                "files are bad.")
+                          .Register(*registry_);
   static_assert(static_cast<int>(ProbeKind::Scrape) + 1 == kKinds);
   for (int k = 0; k < kKinds; ++k) {
     const std::string type(to_string(static_cast<ProbeKind>(k)));
@@ -130,6 +140,11 @@ void Metrics::action_run(const std::string& action, const std::string& outcome) 
 }
 void Metrics::notification_queued(std::size_t n) { queue_length_->Increment(static_cast<double>(n)); }
 void Metrics::notification_dequeued() { queue_length_->Decrement(); }
+void Metrics::inventory(const std::string& group, bool stale) {
+  prometheus::Counter& errors = inventory_errors_->Add({{"group", group}});
+  if (stale) errors.Increment();
+  inventory_stale_->Add({{"group", group}}).Set(stale ? 1 : 0);
+}
 
 void Metrics::reload(bool ok, TimePoint at) {
   reload_ok_->Set(ok ? 1 : 0);

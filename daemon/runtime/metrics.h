@@ -42,6 +42,10 @@ class Metrics {
   // The queue length moves by steps (atomic), never by Set from racing threads.
   void notification_queued(std::size_t n);
   void notification_dequeued();
+  // A members_from group after a (re)load: greenlight_inventory_stale{group} 1 while its
+  // file_sd files are bad (the last good members kept), and each such load counted in
+  // greenlight_inventory_errors_total{group}.
+  void inventory(const std::string& group, bool stale);
 
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
   std::string render(const engine::Snapshot* snap) const;
@@ -63,6 +67,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* notifications_;
   prometheus::Family<prometheus::Counter>* action_runs_;
   prometheus::Gauge* queue_length_;
+  prometheus::Family<prometheus::Counter>* inventory_errors_;
+  prometheus::Family<prometheus::Gauge>* inventory_stale_;
 };
 
 }  // namespace greenlight::daemon

@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
+#include "daemon/runtime/inventory_watch.h"
 #include "daemon/stores/config_file.h"
 #include "daemon/runtime/delivery.h"
 #include "daemon/stores/outbox.h"
@@ -24,6 +26,8 @@ namespace greenlight::daemon {
 namespace {
 constexpr std::size_t kProbeThreads = 32;
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
+// How often members_from's file_sd files are compared with what the model was loaded from.
+constexpr auto kInventoryPoll = std::chrono::milliseconds(1000);
 
 // Process-wide settings of a daemon; returns the signals the main thread waits for.
 sigset_t prepare_process() {
@@ -139,6 +143,7 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   HeartbeatStore heartbeats(m.daemon.state_dir);
   Metrics metrics;
   metrics.reload(true, clock.now_system());
+  report_inventories(m, log, metrics);
   probes::ProbeRunner probe_runner(kProbeThreads, clock,
                                    {[&metrics](double lag) { metrics.schedule_lag(lag); },
                                     [&metrics](model::ProbeKind kind, bool ok, double seconds) {
@@ -167,7 +172,9 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
   if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
   std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
+  std::optional<InventoryWatch> inventory_watch(std::in_place, runtime, log, kInventoryPoll);
   serve_signals(signals, log, runtime, path);
+  inventory_watch.reset();  // before the runtime stops: it may be waiting for a reload
   api.stop();
   runtime_thread.request_stop();
   runtime_thread.join();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/runtime/inventory_watch.h"
 #include "daemon/stores/config_file.h"
 #include "daemon/stores/files.h"
 #include "daemon/stores/state_store.h"
@@ -60,7 +61,7 @@ void Runtime::heartbeat_received(engine::HeartbeatPing ping) {
 }
 
 std::shared_ptr<const model::Model> Runtime::load_for_reload(ReloadResult& result, model::TimePoint now) {
-  model::LoadResult loaded = load_file(config_path_);
+  model::LoadResult loaded = load_file(config_path_, &engine_->model());
   for (const auto& e : loaded.errors) result.errors.push_back(model::format(e));
   if (loaded.ok()) {
     // What the process has bound and opened cannot change under it (SPEC 5a).
@@ -78,6 +79,7 @@ std::shared_ptr<const model::Model> Runtime::load_for_reload(ReloadResult& resul
   if (result.errors.empty()) {
     result.ok = true;
     io_.metrics.reload(true, now);
+    report_inventories(*loaded.model, io_.log, io_.metrics);
     return loaded.model;
   }
   io_.metrics.reload(false, now);
