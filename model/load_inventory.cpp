@@ -89,12 +89,8 @@ const Inventory* last_good(const LoadContext& ctx, const Inventory& now) {
 const toml::table* find_template(LoadContext& ctx, TableReader& r, const std::string& signal) {
   const toml::node* t = ctx.signal_templates ? ctx.signal_templates->get(signal) : nullptr;
   if (t == nullptr || !t->is_table()) {
-    std::vector<std::string> names;
-    if (ctx.signal_templates) {
-      for (const auto& [k, v] : *ctx.signal_templates) names.emplace_back(k.str());
-    }
     r.error(*r.node("signal"), "\"signal\" must name a [signal_templates.NAME] table, not " + quote(signal) +
-                                   did_you_mean(signal, names));
+                                   did_you_mean(signal, template_names(ctx)));
     return nullptr;
   }
   return t->as_table();

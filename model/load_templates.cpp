@@ -8,18 +8,22 @@
 
 namespace greenlight::model {
 
+std::vector<std::string> template_names(const LoadContext& ctx) {
+  std::vector<std::string> names;
+  if (ctx.signal_templates) {
+    for (const auto& [k, v] : *ctx.signal_templates) names.emplace_back(k.str());
+  }
+  return names;
+}
+
 void use_template(LoadContext& ctx, TableReader& r) {
   const toml::node* n = r.node("use");
   const auto name = r.string("use");
   if (!name) return;
   const toml::node* t = ctx.signal_templates ? ctx.signal_templates->get(*name) : nullptr;
   if (t == nullptr) {
-    std::vector<std::string> names;
-    if (ctx.signal_templates) {
-      for (const auto& [k, v] : *ctx.signal_templates) names.emplace_back(k.str());
-    }
     r.error(*n, "unknown signal template " + quote(*name) + " (define it as [signal_templates." + *name + "])" +
-                    did_you_mean(*name, names));
+                    did_you_mean(*name, template_names(ctx)));
     return;
   }
   const toml::table* tt = t->as_table();
