@@ -50,7 +50,7 @@ void load_action(LoadContext& ctx, const toml::node& n, std::size_t position, st
     if (auto c = model.find_component(*v)) {
       a.component = *c;
     } else {
-      r.error(*comp_node, "action references unknown component " + quote(*v));
+      r.error(*comp_node, "action references unknown component " + quote(*v) + did_you_mean(*v, component_ids(ctx)));
     }
   }
   if (auto v = r.string("flow")) {

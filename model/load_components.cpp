@@ -58,7 +58,7 @@ const toml::array* load_members(LoadContext& ctx, TableReader& r, Component& c, 
     const auto& index = ctx.model->component_index;
     auto it = index.find(*s);
     if (it == index.end()) {
-      r.error(m, "members references unknown component " + quote(*s));
+      r.error(m, "members references unknown component " + quote(*s) + did_you_mean(*s, component_ids(ctx)));
     } else if (std::find(c.members.begin(), c.members.end(), it->second) != c.members.end()) {
       r.error(m, "members lists " + quote(*s) + " twice");
     } else {
@@ -177,7 +177,8 @@ std::optional<ComponentRef> component_ref(LoadContext& ctx, TableReader& r, cons
   const auto& index = ctx.model->component_index;
   auto it = index.find(id);
   if (it == index.end()) {
-    r.error(*id_node, std::string(what) + " references unknown component " + quote(id));
+    r.error(*id_node, std::string(what) + " references unknown component " + quote(id) +
+                          did_you_mean(id, component_ids(ctx)));
     return std::nullopt;
   }
   return ComponentRef{it->second, impact, id};

@@ -75,8 +75,9 @@ void expand_members_from(LoadContext& ctx, toml::table& root);
 // load_templates.cpp: `use = "NAME"` in the signal read by `r`: the keys the signal does
 // not set come from [signal_templates.NAME].
 void use_template(LoadContext& ctx, TableReader& r);
-// The names of the [signal_templates], for "did you mean".
+// The names of the [signal_templates], and every component id, for "did you mean".
 std::vector<std::string> template_names(const LoadContext& ctx);
+std::vector<std::string> component_ids(const LoadContext& ctx);
 // load_templates.cpp: the keys of every probe kind in signal table `t` (so that a wrong
 // `probe` is one error, not one more per key of the signal); reports nothing.
 std::vector<std::string> every_probe_key(LoadContext& ctx, const toml::table& t);

@@ -1,6 +1,7 @@
-// [signal_templates.NAME] and `use` in a signal (SPEC 6.6), and the probe keys of every
-// kind, which keep a wrong `probe` to one error.
+// [signal_templates.NAME] and `use` in a signal (SPEC 6.6), the probe keys of every kind,
+// which keep a wrong `probe` to one error, and the names "did you mean" chooses from.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@ std::vector<std::string> template_names(const LoadContext& ctx) {
     for (const auto& [k, v] : *ctx.signal_templates) names.emplace_back(k.str());
   }
   return names;
+}
+
+std::vector<std::string> component_ids(const LoadContext& ctx) {
+  std::vector<std::string> ids;
+  for (const auto& [id, index] : ctx.model->component_index) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());  // ties go to the first: the same one every time
+  return ids;
 }
 
 void use_template(LoadContext& ctx, TableReader& r) {

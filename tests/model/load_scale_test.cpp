@@ -93,6 +93,15 @@ TEST_CASE("an unknown key names the nearest key valid at that place", "[model][l
   CHECK(all_errors(r).find("did you mean") == std::string::npos);
 }
 
+TEST_CASE("an unknown component names the nearest component id", "[model][load][suggest]") {
+  require_config_error(HM_HERE, std::string(kDb) + "[components.web]\ndepends_on = [\"bd\", \"dv\"]\n", 7, 15,
+                       R"(component "web": depends_on references unknown component "bd"; did you mean "db"?)");
+  require_config_error(HM_HERE, std::string(kDb) + "[flows.f]\nsteps = [{ component = \"dbb\" }]\n", 7, 24,
+                       R"(step references unknown component "dbb"; did you mean "db"?)");
+  require_config_error(HM_HERE, std::string(kDb) + "[components.g]\nmembers = [\"xy\"]\n", 7, 12,
+                       R"(members references unknown component "xy")");
+}
+
 TEST_CASE("a misspelt probe kind is one error, not one per key of the signal", "[model][load][suggest]") {
   const LoadResult r = load(R"([components.web]
   [[components.web.signals]]
