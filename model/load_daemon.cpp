@@ -20,6 +20,11 @@ void load_daemon_tls(LoadContext& ctx, TableReader& r, DaemonConfig& d) {
   const toml::node* key_node = r.node("tls_key_file");
   if (auto v = r.string("tls_cert_file")) d.tls_cert_file = ctx.resolve(*v);
   if (auto v = r.string("tls_key_file")) d.tls_key_file = ctx.resolve(*v);
+  if (!d.read_token_file.empty() && d.auth_token_file.empty()) {
+    // Reads behind a token and mutations open to anyone: surely not what was meant.
+    r.error(*r.node("read_token_file"), "\"read_token_file\" needs \"auth_token_file\": without it anyone may silence "
+                                        "and reload while reads need a token");
+  }
   if (d.tls_cert_file.empty() != d.tls_key_file.empty()) {
     r.error(cert_node ? *cert_node : *key_node, "\"tls_cert_file\" and \"tls_key_file\" go together: set both or neither");
   }
