@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/process.h"
@@ -96,6 +97,13 @@ TEST_CASE("TLS on the listener: curl --cacert with a certificate openssl made, a
   CHECK(d.log().find("serving on https://127.0.0.1:") != std::string::npos);
   // The OpenAPI document names the HTTPS address the client used.
   CHECK(json::parse(curl({"--cacert", ca}, base + "/api/v1/openapi.json").out)["servers"][0]["url"] == base);
+  // amtool over HTTPS, the CA in its http.config.file (README, "TLS and tokens").
+  std::ofstream(certs.path + "/amtool-http.yml") << "tls_config:\n  ca_file: " << ca << "\n";
+  const auto amtool = run_process({"amtool", "--alertmanager.url=" + base, "--http.config.file=" + certs.path + "/amtool-http.yml",
+                                   "-o", "json", "silence", "query"});
+  INFO(amtool.err);
+  CHECK(amtool.exit_code == 0);
+  CHECK(json::parse(amtool.out) == json::array());
 }
 
 TEST_CASE("a TLS key that does not match its certificate: the daemon refuses to start and says so",
