@@ -1,6 +1,7 @@
 #include "alerting/alerts.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace greenlight::alerting {
 
@@ -38,12 +39,68 @@ std::string_view to_string(NotifyReason r) {
   return "firing";
 }
 
+std::optional<LabelMatcher> LabelMatcher::make(std::string name, std::string value, Op op, std::string& error) {
+  const bool valid_name = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                          std::all_of(name.begin(), name.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                          });
+  if (!valid_name) {
+    error = "invalid label name \"" + name + "\"";
+    return std::nullopt;
+  }
+  LabelMatcher m{std::move(name), std::move(value), op, {}};
+  if (op == Op::Regex || op == Op::NotRegex) {
+    try {
+      m.re = std::regex(m.value, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      error = "invalid regular expression \"" + m.value + "\": " + e.what();
+      return std::nullopt;
+    }
+  }
+  return m;
+}
+
+bool LabelMatcher::matches(const Labels& labels) const {
+  const auto it = labels.find(name);
+  const std::string& v = it == labels.end() ? std::string() : it->second;
+  switch (op) {
+    case Op::Equal: return v == value;
+    case Op::NotEqual: return v != value;
+    case Op::Regex: return std::regex_match(v, re);
+    case Op::NotRegex: return !std::regex_match(v, re);
+  }
+  return false;
+}
+
+bool LabelMatcher::matches_empty() const { return matches(Labels{}); }
+
+std::string_view to_string(LabelMatcher::Op op) {
+  switch (op) {
+    case LabelMatcher::Op::Equal: return "=";
+    case LabelMatcher::Op::NotEqual: return "!=";
+    case LabelMatcher::Op::Regex: return "=~";
+    case LabelMatcher::Op::NotRegex: return "!~";
+  }
+  return "=";
+}
+
 bool Silence::matches(const Labels& labels) const {
-  if (match.empty()) return false;  // a silence must name something
-  return std::all_of(match.begin(), match.end(), [&](const auto& kv) {
-    auto it = labels.find(kv.first);
-    return it != labels.end() && it->second == kv.second;
-  });
+  if (match.empty() && matchers.empty()) return false;  // a silence must name something
+  return std::all_of(match.begin(), match.end(),
+                     [&](const auto& kv) {
+                       auto it = labels.find(kv.first);
+                       return it != labels.end() && it->second == kv.second;
+                     }) &&
+         std::all_of(matchers.begin(), matchers.end(), [&](const LabelMatcher& m) { return m.matches(labels); });
+}
+
+std::string_view alertname(SubjectKind kind) {
+  switch (kind) {
+    case SubjectKind::Flow: return "GreenlightFlowUnhealthy";
+    case SubjectKind::Component: return "GreenlightComponentUnhealthy";
+    case SubjectKind::Action: return "GreenlightActionFailing";
+  }
+  return "GreenlightFlowUnhealthy";
 }
 
 Labels labels_of(const Model& m, SubjectKind kind, std::uint32_t index) {
@@ -201,8 +258,11 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
   const Duration wait = flow ? m.flows[a.index].alert_after.value_or(Duration{0}) : Duration{0};
 
   const auto silenced = [&] {
+    if (silences.empty()) return false;
+    Labels seen = a.labels;  // with the alertname an Alertmanager client sees (alertname())
+    seen["alertname"] = std::string(alertname(a.kind));
     return std::any_of(silences.begin(), silences.end(),
-                       [&](const Silence& s) { return s.active(now) && s.matches(a.labels); });
+                       [&](const Silence& s) { return s.active(now) && s.matches(seen); });
   };
   a.suppressed = false;
   if (h == Health::Unknown && a.status == AlertStatus::Firing) {

@@ -59,6 +59,7 @@
 // when it recovers, Resolved.
 
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -118,15 +119,38 @@ struct Notice {
   Severity previous = Severity::None;  // a SeverityChange's severity before it
 };
 
-// Label matchers of a silence (exact match on every label), active in [starts_at, ends_at).
+// A label matcher of Alertmanager's kinds (=, !=, =~, !~), as its API and amtool send
+// them: an absent label matches as the empty string; a regex is anchored (ECMAScript, which
+// agrees with Go's RE2 on the usual `a|b`, `.*`, classes and groups).
+struct LabelMatcher {
+  enum class Op : std::uint8_t { Equal, NotEqual, Regex, NotRegex };
+  std::string name, value;
+  Op op = Op::Equal;
+  std::regex re;  // of `value` when op is Regex or NotRegex
+  // A matcher, or nullopt and `error` (a name that is not [a-zA-Z_][a-zA-Z0-9_]*, a bad regex).
+  static std::optional<LabelMatcher> make(std::string name, std::string value, Op op, std::string& error);
+  bool matches(const model::Labels& labels) const;
+  bool matches_empty() const;  // whether an absent label matches
+};
+std::string_view to_string(LabelMatcher::Op op);  // "=", "!=", "=~", "!~"
+
+// Label matchers of a silence (exact match on every label of `match`, and every one of
+// `matchers`, which the Alertmanager API adds), active in [starts_at, ends_at).
 struct Silence {
   std::string id;
   model::Labels match;
   TimePoint starts_at{}, ends_at{};
   std::string author, comment;
+  std::vector<LabelMatcher> matchers = {};  // defaulted: {id, match, ..., comment} stays valid
   bool active(TimePoint now) const { return starts_at <= now && now < ends_at; }
   bool matches(const model::Labels& labels) const;
 };
+
+// The `alertname` an alert has in Alertmanager (what greenlight sends an alertmanager
+// receiver and shows at GET /api/v2/alerts): GreenlightFlowUnhealthy,
+// GreenlightComponentUnhealthy or GreenlightActionFailing. Silences see it as a label, so a
+// silence made from an alert in Grafana or Karma (all its labels) matches that alert.
+std::string_view alertname(SubjectKind kind);
 
 // The labels routes and silences see: flow or component, its owner and criticality, the
 // alert's severity and state, and the subject's own labels. An action's alert has its

@@ -376,9 +376,9 @@ json alertmanager_payload(const json& record, NotifyReason reason) {
   json labels = record.at("labels");
   labels.erase("state");
   const std::string kind = record.at("kind");
-  labels["alertname"] = kind == "flow"        ? "GreenlightFlowUnhealthy"
-                        : kind == "component" ? "GreenlightComponentUnhealthy"
-                                              : "GreenlightActionFailing";
+  labels["alertname"] = alertname(kind == "flow"        ? SubjectKind::Flow
+                                  : kind == "component" ? SubjectKind::Component
+                                                        : SubjectKind::Action);
   json annotations{{"summary", record.at("summary")},
                    {"state", record.at("state")},
                    {"description", record.at("description")},

@@ -50,6 +50,7 @@ std::vector<ActionStart> Healer::due(const Model& m, const HealthState& st, cons
     } else if (!a.during_silence) {
       Labels labels = labels_of(m, flow ? SubjectKind::Flow : SubjectKind::Component, flow ? a.flow : a.component);
       labels["state"] = std::string(to_string(target.state));
+      labels["alertname"] = std::string(alertname(flow ? SubjectKind::Flow : SubjectKind::Component));
       if (std::any_of(silences.begin(), silences.end(),
                       [&](const Silence& x) { return x.active(now) && x.matches(labels); })) {
         held = "silenced";

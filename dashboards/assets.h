@@ -19,5 +19,7 @@ const std::vector<Asset>& assets();
 const std::vector<Asset>& demo_files();
 // Files of `greenlight grafana`: greenlight.json (dashboards/grafana).
 const std::vector<Asset>& grafana_files();
+// GET /api/v1/openapi.json: openapi.json (docs/openapi.json).
+const std::vector<Asset>& api_files();
 
 }  // namespace greenlight::dashboards

@@ -85,14 +85,24 @@ json actions_json(const Model& m, const std::vector<alerting::ActionStatus>& sta
 }
 
 json silence_json(const alerting::Silence& s, TimePoint now) {
-  return {{"id", s.id},
-          {"match", s.match},
-          {"starts_at", format_rfc3339(s.starts_at)},
-          {"ends_at", format_rfc3339(s.ends_at)},
-          {"author", s.author},
-          {"comment", s.comment},
-          {"status", s.ends_at <= now ? "expired" : s.starts_at > now ? "pending" : "active"},
-          {"source", s.id.rfind("config-", 0) == 0 ? "config" : "api"}};
+  json j{{"id", s.id},
+         {"match", s.match},
+         {"starts_at", format_rfc3339(s.starts_at)},
+         {"ends_at", format_rfc3339(s.ends_at)},
+         {"author", s.author},
+         {"comment", s.comment},
+         {"status", s.ends_at <= now ? "expired" : s.starts_at > now ? "pending" : "active"},
+         {"source", s.id.rfind("config-", 0) == 0 ? "config" : "api"}};
+  // Matchers other than exact equality (made through the Alertmanager API), e.g.
+  // [{"name": "component", "op": "=~", "value": "catalog-.*"}].
+  if (!s.matchers.empty()) {
+    json list = json::array();
+    for (const auto& m : s.matchers) {
+      list.push_back({{"name", m.name}, {"op", alerting::to_string(m.op)}, {"value", m.value}});
+    }
+    j["matchers"] = std::move(list);
+  }
+  return j;
 }
 
 json silences_json(const std::vector<alerting::Silence>& silences, TimePoint now) {

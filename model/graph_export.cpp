@@ -25,6 +25,13 @@ std::string dot_quote(std::string_view s) {
   return out + "\"";
 }
 
+// A DOT label of two lines: each is escaped, and the line break between them is DOT's own
+// `\n` escape (escaping it too made Graphviz print a literal "\n").
+std::string dot_lines(std::string_view first, std::string_view second) {
+  const std::string a = dot_quote(first), b = dot_quote(second);
+  return a.substr(0, a.size() - 1) + "\\n" + b.substr(1);
+}
+
 // Mermaid labels: quotes become #quot; so that any name survives.
 std::string mermaid_label(std::string_view s) {
   std::string out = "\"";
@@ -68,7 +75,7 @@ std::string to_dot(const Model& m, const HealthState* st) {
   for (FlowIndex f = 0; f < m.flows.size(); ++f) {
     const Flow& flow = m.flows[f];
     out += "  " + node_id("flow_", flow.id) + " [shape=box, style=\"rounded,filled\", label=" +
-           dot_quote(label_with_state(flow.name, st, st ? st->flows[f].state : Health::Unknown) + "\\n" +
+           dot_lines(label_with_state(flow.name, st, st ? st->flows[f].state : Health::Unknown),
                      std::string(to_string(flow.kind)) + " flow, " + std::string(to_string(flow.criticality))) +
            ", fillcolor=" + dot_quote(st ? fill_colour(st->flows[f].state) : "#e3f2fd") +
            (st ? ", fontcolor=white" : "") + "];\n";

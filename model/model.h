@@ -191,9 +191,13 @@ struct DaemonConfig {
   std::string state_dir = "state";  // absolute after load (relative to the config's directory)
   Duration interval{10'000};
   std::string auth_token_file;  // empty: no auth
+  std::string read_token_file;  // empty: reads are open; else every /api/ read needs it (or the admin token)
+  std::string tls_cert_file, tls_key_file;  // both or neither: HTTPS on `listen`
   std::string external_url;     // base of dashboard links in alerts; default http://LISTEN/
   std::string log_level = "info";
 };
+// Whether a `listen` HOST:PORT is on loopback (127.x, localhost, [::1]).
+bool is_loopback_listen(std::string_view listen);
 
 enum class Severity : std::uint8_t { None, Info, Warning, Error, Critical };
 std::string_view to_string(Severity s);

@@ -86,20 +86,38 @@ std::string parse_silence(const std::string& text, model::TimePoint now, alertin
 }  // namespace
 
 HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
-                 std::string auth_token, SilenceStore& silences, EventLog& events)
+                 HttpAccess access, SilenceStore& silences, EventLog& events)
     : core_(core),
       metrics_(metrics),
       heartbeats_(heartbeats),
       log_(log),
       clock_(clock),
-      auth_token_(std::move(auth_token)),
+      auth_token_(std::move(access.auth_token)),
+      read_token_(std::move(access.read_token)),
+      started_(clock.now_system()),
       silences_(silences),
       events_(events),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(access.tls_cert_file.empty()
+                  ? std::make_unique<httplib::Server>()
+                  : std::make_unique<httplib::SSLServer>(access.tls_cert_file.c_str(), access.tls_key_file.c_str())) {
   routes();
 }
 
 HttpApi::~HttpApi() { stop(); }
+
+bool HttpApi::read_authorized(const httplib::Request& req, httplib::Response& res) const {
+  if (read_token_.empty() || (req.method != "GET" && req.method != "HEAD") || !req.path.starts_with("/api/") ||
+      std::regex_match(req.path, heartbeat_path())) {
+    return true;
+  }
+  const std::string bearer = req.get_header_value("Authorization");
+  if (same_secret(bearer, "Bearer " + read_token_) || (!auth_token_.empty() && same_secret(bearer, "Bearer " + auth_token_))) {
+    return true;
+  }
+  res.set_header("WWW-Authenticate", "Bearer");
+  send_error(res, 401, "this read needs Authorization: Bearer <token> (see [daemon] read_token_file)");
+  return false;
+}
 
 // Every mutating handler goes through this: 401 and no change without the token.
 bool HttpApi::authorized(const httplib::Request& req, httplib::Response& res) const {
@@ -130,6 +148,7 @@ void HttpApi::routes() {
   // POST with a body (a failure's message) goes through the route, which reads it.
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
+    if (!read_authorized(req, res)) return R::Handled;
     if (req.method != "POST") return R::Unhandled;
     const bool has_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
     if (!has_body && std::regex_match(req.path, heartbeat_path())) {
@@ -170,6 +189,8 @@ void HttpApi::routes() {
   heartbeat_routes();
   alert_routes();
   silence_routes();
+  alertmanager_routes();
+  openapi_routes();
   error_handlers();
 }
 
@@ -236,11 +257,10 @@ void HttpApi::silence_routes() {
     const model::TimePoint now = clock_.now_system();
     if (const std::string error = parse_silence(req.body, now, x); !error.empty()) return send_error(res, 400, error);
     std::string error;
-    const std::string id = silences_.add(x, now, error);
-    if (id.empty()) return send_error(res, 400, error);
-    log_.info("silence", "silence " + id + " by " + x.author + ": " + x.comment, {{"id", id}, {"author", x.author}});
-    events_.record({0, now, "silence", "silence " + id + " by " + x.author + ": " + x.comment,
-                    {{"id", id}, {"author", x.author}, {"match", x.match}, {"status", "created"}}});
+    x.id = silences_.add(x, now, error);
+    if (x.id.empty()) return send_error(res, 400, error);
+    silence_created(x, now);
+    const std::string id = x.id;
     for (const auto& created : silences_.all()) {
       if (created.id == id) return send_json(res, 201, dashboards::silence_json(created, now));
     }
@@ -251,10 +271,21 @@ void HttpApi::silence_routes() {
     if (!silences_.expire(id, clock_.now_system())) {
       return send_error(res, 404, "no silence \"" + id + "\" made through the API (configured ones change by reload)");
     }
-    log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
-    events_.record({0, clock_.now_system(), "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
+    silence_expired(id, clock_.now_system());
     send_json(res, 200, dashboards::silence_expired_json(id));
   });
+}
+
+void HttpApi::silence_created(const alerting::Silence& x, model::TimePoint now) {
+  log_.info("silence", "silence " + x.id + " by " + x.author + ": " + x.comment, {{"id", x.id}, {"author", x.author}});
+  nlohmann::json detail{{"id", x.id}, {"author", x.author}, {"match", x.match}, {"status", "created"}};
+  if (!x.matchers.empty()) detail["matchers"] = dashboards::silence_json(x, now)["matchers"];
+  events_.record({0, now, "silence", "silence " + x.id + " by " + x.author + ": " + x.comment, std::move(detail)});
+}
+
+void HttpApi::silence_expired(const std::string& id, model::TimePoint now) {
+  log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
+  events_.record({0, now, "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
 }
 
 // Unrouted requests and handlers that threw answer JSON errors too.
@@ -297,6 +328,7 @@ std::string HttpApi::start(const std::string& listen) {
     host = listen.substr(0, listen.rfind(':'));
     port = listen.substr(listen.rfind(':') + 1);
   }
+  if (!server_->is_valid()) return "cannot set up TLS with tls_cert_file and tls_key_file";
   if (!server_->bind_to_port(host, std::stoi(port))) return "cannot listen on " + listen + " (address in use?)";
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return {};

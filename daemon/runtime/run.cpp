@@ -18,6 +18,7 @@
 #include "daemon/stores/files.h"
 #include "daemon/runtime/http_api.h"
 #include "daemon/runtime/runtime.h"
+#include "daemon/runtime/tls.h"
 #include "probes/runner.h"
 #include "net/process.h"
 
@@ -52,24 +53,48 @@ sigset_t prepare_process() {
   return signals;
 }
 
-// The state_dir and the API token; false (logged) when the daemon cannot start.
-bool prepare_files(const model::Model& m, Log& log, std::string& token) {
+// A token from [daemon] `key` = `path` (none when unset); false (logged) if unusable.
+bool read_token_file(const std::string& key, const std::string& path, Log& log, std::string& token) {
+  if (path.empty()) return true;
+  if (!read_file(path, token)) {
+    log.error("auth", "cannot read " + key + " " + path);
+    return false;
+  }
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) {
+    log.error("auth", key + " " + path + " is empty");
+    return false;
+  }
+  return true;
+}
+
+// The state_dir, the API tokens and the TLS files; false (logged) when the daemon cannot start.
+bool prepare_files(const model::Model& m, Log& log, HttpAccess& access) {
   std::error_code ec;
   std::filesystem::create_directories(m.daemon.state_dir, ec);
   if (ec) {
     log.error("state_dir", "cannot create state_dir " + m.daemon.state_dir + ": " + ec.message());
     return false;
   }
-  if (m.daemon.auth_token_file.empty()) return true;
-  if (!read_file(m.daemon.auth_token_file, token)) {
-    log.error("auth", "cannot read auth_token_file " + m.daemon.auth_token_file);
+  if (!read_token_file("auth_token_file", m.daemon.auth_token_file, log, access.auth_token) ||
+      !read_token_file("read_token_file", m.daemon.read_token_file, log, access.read_token)) {
     return false;
   }
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) {
-    log.error("auth", "auth_token_file " + m.daemon.auth_token_file + " is empty");
+  if (m.daemon.tls_cert_file.empty()) {
+    if (!model::is_loopback_listen(m.daemon.listen)) {
+      log.warn("listen_plaintext", "listening on " + m.daemon.listen +
+                                       " beyond loopback without TLS: tokens and model data cross the network in "
+                                       "clear text (set [daemon] tls_cert_file and tls_key_file)",
+               {{"listen", m.daemon.listen}});
+    }
+    return true;
+  }
+  if (const std::string error = check_tls_files(m.daemon.tls_cert_file, m.daemon.tls_key_file); !error.empty()) {
+    log.error("tls", "not starting: " + error);
     return false;
   }
+  access.tls_cert_file = m.daemon.tls_cert_file;
+  access.tls_key_file = m.daemon.tls_key_file;
   return true;
 }
 
@@ -135,8 +160,9 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   }
   const model::Model& m = *loaded.model;
   Log log(format, m.daemon.log_level);
-  std::string token;
-  if (!prepare_files(m, log, token)) return 1;
+  HttpAccess access;
+  if (!prepare_files(m, log, access)) return 1;
+  const std::string url = (access.tls_cert_file.empty() ? "http://" : "https://") + m.daemon.listen + "/";
 
   // The composition root: every adapter, then the runtime that owns the engine.
   const model::RealClock clock;
@@ -161,7 +187,7 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   const engine::Now start{clock.now_system(), clock.now_steady()};
   Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, restore(m, replay, heartbeats, start.wall)),
                   path, clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
-  HttpApi api(runtime, metrics, heartbeats, log, clock, token, silences, events);
+  HttpApi api(runtime, metrics, heartbeats, log, clock, std::move(access), silences, events);
   if (hooks.routes) api.extend(hooks.routes);
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
@@ -169,8 +195,8 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
     delivery.stop(std::chrono::milliseconds(0));
     return 1;
   }
-  log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
-  if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
+  log.info("listening", "serving on " + url, {{"listen", m.daemon.listen}});
+  if (hooks.listening) hooks.listening(url);
   std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
   std::optional<InventoryWatch> inventory_watch(std::in_place, runtime, log, kInventoryPoll);
   serve_signals(signals, log, runtime, path);

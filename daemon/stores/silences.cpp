@@ -19,6 +19,22 @@ std::vector<alerting::Silence> from_config(const std::vector<model::SilenceConfi
   }
   return out;
 }
+// The matchers of a saved silence (those the Alertmanager API made): false if damaged.
+bool read_matchers(const json& list, std::vector<alerting::LabelMatcher>& out) {
+  using Op = alerting::LabelMatcher::Op;
+  for (const json& m : list) {
+    if (!m.is_object()) return false;
+    const std::string op = m.value("op", "=");
+    std::string error;
+    auto made = alerting::LabelMatcher::make(m.value("name", ""), m.value("value", ""),
+                                             op == "!=" ? Op::NotEqual : op == "=~" ? Op::Regex : op == "!~" ? Op::NotRegex : Op::Equal,
+                                             error);
+    if (!made) return false;
+    out.push_back(std::move(*made));
+  }
+  return true;
+}
+
 }  // namespace
 
 SilenceStore::SilenceStore(std::string state_dir, const std::vector<model::SilenceConfig>& configured)
@@ -37,6 +53,7 @@ SilenceStore::SilenceStore(std::string state_dir, const std::vector<model::Silen
       x.ends_at = model::from_epoch_ms(s.at("ends_at"));
       x.author = s.value("author", "");
       x.comment = s.value("comment", "");
+      if (!read_matchers(s.value("matchers", json::array()), x.matchers)) continue;
       api_.push_back(std::move(x));
     } catch (const json::exception&) {
       continue;
@@ -58,7 +75,7 @@ void SilenceStore::replace_configured(const std::vector<model::SilenceConfig>& c
 }
 
 std::string SilenceStore::add(alerting::Silence s, model::TimePoint now, std::string& error) {
-  if (s.match.empty()) {
+  if (s.match.empty() && s.matchers.empty()) {
     error = "a silence needs \"match\" with at least one label";
     return {};
   }
@@ -95,12 +112,17 @@ void SilenceStore::save_locked() const {
   version_.fetch_add(1);
   json list = json::array();
   for (const auto& s : api_) {
+    json matchers = json::array();
+    for (const auto& m : s.matchers) {
+      matchers.push_back({{"name", m.name}, {"value", m.value}, {"op", alerting::to_string(m.op)}});
+    }
     list.push_back({{"id", s.id},
                     {"match", s.match},
                     {"starts_at", model::to_epoch_ms(s.starts_at)},
                     {"ends_at", model::to_epoch_ms(s.ends_at)},
                     {"author", s.author},
-                    {"comment", s.comment}});
+                    {"comment", s.comment},
+                    {"matchers", std::move(matchers)}});
   }
   write_file_atomically(path_, model::json_text(json{{"next_id", next_id_}, {"silences", list}}, 2) + "\n");
 }

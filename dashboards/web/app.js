@@ -71,8 +71,16 @@ function rootCauses(causes) {
       rc.owner ? el("span", { class: "muted" }, " · " + rc.owner) : null)));
 }
 
+// The saved API token goes with reads too: with [daemon] read_token_file every /api/ read
+// needs it (the read token or the admin token).
+function readHeaders() {
+  const t = localStorage.getItem("greenlight-token");
+  return t ? { Authorization: "Bearer " + t } : {};
+}
+
 async function getJSON(path) {
-  const r = await fetch(path, { cache: "no-store" });
+  const r = await fetch(path, { cache: "no-store", headers: readHeaders() });
+  if (r.status === 401) throw new Error(`${path}: HTTP 401: enter the API token (Silences tab)`);
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
   return r.json();
 }
@@ -380,7 +388,8 @@ function renderSilences() {
   box.replaceChildren(el("table", {},
     el("tr", {}, ["matchers", "status", "until", "author", "comment", ""].map(h => el("th", {}, h))),
     list.map(s => el("tr", { "data-silence-id": s.id },
-      el("td", {}, Object.entries(s.match).map(([k, v]) => `${k}=${v}`).join(", ")),
+      el("td", {}, Object.entries(s.match).map(([k, v]) => `${k}=${v}`)
+        .concat((s.matchers || []).map((m) => `${m.name}${m.op}${m.value}`)).join(", ")),
       el("td", {}, s.status), el("td", {}, new Date(s.ends_at).toLocaleString()),
       el("td", {}, s.author), el("td", {}, s.comment),
       el("td", {}, s.source === "api" ? el("button", { onclick: async () => {
@@ -454,7 +463,7 @@ async function poll() {
     if (r.section === "graph") data.graph = await getJSON("api/v1/graph");
     if (r.section === "flows" || r.section === "components") {
       const path = `api/v1/${r.section}/${encodeURIComponent(r.id)}`;
-      const resp = await fetch(path, { cache: "no-store" });
+      const resp = await fetch(path, { cache: "no-store", headers: readHeaders() });
       const body = await resp.json();
       data.detail = resp.ok ? body : { error: body.error || `HTTP ${resp.status}` };
     }

@@ -57,6 +57,10 @@ TEST_CASE("the shop graph exports to DOT, JSON and Mermaid", "[model][graph][exp
   CHECK(dot.rfind("digraph greenlight {", 0) == 0);
   CHECK(dot.find("c_cart -> c_recommendations [style=dashed, label=\"degrading\"]") != std::string::npos);
   CHECK(dot.find("c_catalog -> c_catalog_1 [style=bold, arrowhead=odiamond") != std::string::npos);
+  // A flow's label is two lines: DOT's \n escape between them, not an escaped backslash
+  // (which Graphviz printed as a literal "\n").
+  CHECK(dot.find(R"(label="Check out\nuser flow, high")") != std::string::npos);
+  CHECK(dot.find(R"(\\n)") == std::string::npos);
 
   const std::string mermaid = export_graph(*m, nullptr, GraphFormat::Mermaid);
   CHECK(mermaid.rfind("flowchart TD\n", 0) == 0);
