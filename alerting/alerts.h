@@ -59,10 +59,10 @@
 // when it recovers, Resolved.
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "alerting/label_matcher.h"
 #include "model/model.h"
 #include "model/propagate.h"
 
@@ -118,21 +118,6 @@ struct Notice {
   TimePoint at{};
   Severity previous = Severity::None;  // a SeverityChange's severity before it
 };
-
-// A label matcher of Alertmanager's kinds (=, !=, =~, !~), as its API and amtool send
-// them: an absent label matches as the empty string; a regex is anchored (ECMAScript, which
-// agrees with Go's RE2 on the usual `a|b`, `.*`, classes and groups).
-struct LabelMatcher {
-  enum class Op : std::uint8_t { Equal, NotEqual, Regex, NotRegex };
-  std::string name, value;
-  Op op = Op::Equal;
-  std::regex re;  // of `value` when op is Regex or NotRegex
-  // A matcher, or nullopt and `error` (a name that is not [a-zA-Z_][a-zA-Z0-9_]*, a bad regex).
-  static std::optional<LabelMatcher> make(std::string name, std::string value, Op op, std::string& error);
-  bool matches(const model::Labels& labels) const;
-  bool matches_empty() const;  // whether an absent label matches
-};
-std::string_view to_string(LabelMatcher::Op op);  // "=", "!=", "=~", "!~"
 
 // Label matchers of a silence (exact match on every label of `match`, and every one of
 // `matchers`, which the Alertmanager API adds), active in [starts_at, ends_at).
