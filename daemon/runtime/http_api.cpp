@@ -1,5 +1,6 @@
 #include "daemon/runtime/http_api.h"
 #include "daemon/runtime/http_replies.h"
+#include "daemon/runtime/http_whatif.h"
 
 #include "dashboards/assets.h"
 
@@ -170,6 +171,7 @@ void HttpApi::routes() {
   heartbeat_routes();
   alert_routes();
   silence_routes();
+  whatif_routes(s, core_, silences_, clock_);
   error_handlers();
 }
 
