@@ -3,7 +3,7 @@
 // with alerts on every flow routed to a receiver), and the time of one lint and one fma
 // run. Wall and CPU time of this thread, so a loaded machine shows in the ratio.
 //
-//   ./build-release/bench/greenlight_whatif_bench [COMPONENTS] [SIMULATIONS]
+//   ./build-release/bench/greenlight_whatif_bench [COMPONENTS] [SIMULATIONS] [simulate|all] [FAILED]
 
 #include <time.h>
 
@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "bench/model_gen.h"
@@ -66,13 +67,14 @@ int main(int argc, char** argv) {
   std::mt19937 rng(13);
   std::uniform_int_distribution<model::ComponentIndex> pick(0, static_cast<model::ComponentIndex>(m.components.size() - 1));
   std::vector<double> wall, cpu;
-  std::size_t changed = 0, notified = 0;
+  std::size_t changed = 0, notified = 0, body_bytes = 0;
   for (int i = 0; i < simulations; ++i) {
     whatif::Resolved overrides;
-    const int n = 1 + i % 3;
+    const int n = argc > 4 ? std::atoi(argv[4]) : 1 + i % 3;
     for (int k = 0; k < n; ++k) overrides.components.emplace_back(pick(rng), model::Health::Red);
     const auto [w, c] = timed([&] {
       const auto s = whatif::simulate(snap, {}, overrides, now);
+      body_bytes += whatif::simulation_json(m, s).dump().size();  // what the API answers
       changed += s.components.size();
       notified += s.notifications.size();
     });
@@ -81,10 +83,11 @@ int main(int argc, char** argv) {
   }
   std::printf("model: %zu components, %zu flows, %u edges\n", m.components.size(), m.flows.size(), m.graph.edge_count());
   std::printf("simulate x%d: wall p50 %.2f ms, p99 %.2f ms, max %.2f ms; cpu p50 %.2f ms, p99 %.2f ms "
-              "(mean %.0f components changed, %.1f notifications)\n",
+              "(mean %.0f components changed, %.1f notifications, %.0f KiB of JSON)\n",
               simulations, percentile(wall, 0.5), percentile(wall, 0.99), percentile(wall, 1.0), percentile(cpu, 0.5),
               percentile(cpu, 0.99), static_cast<double>(changed) / simulations,
-              static_cast<double>(notified) / simulations);
+              static_cast<double>(notified) / simulations, static_cast<double>(body_bytes) / simulations / 1024);
+  if (argc > 3 && std::string(argv[3]) == "simulate") return 0;
   std::size_t warnings = 0, rows = 0;
   const auto [lw, lc] = timed([&] { warnings = whatif::lint(m, text, "bench.toml").size(); });
   std::printf("lint: wall %.0f ms, cpu %.0f ms (%zu warnings)\n", lw, lc, warnings);

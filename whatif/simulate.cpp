@@ -76,7 +76,11 @@ void decide_notifications(const engine::Snapshot& snap, const std::vector<alerti
   const TimePoint decided = now + decision_wait(m);
   const HealthState& st = out.state;
   take(dispatcher.dispatch(m, st, book, book.update(m, st, active, now, failing), now));
-  take(dispatcher.dispatch(m, st, book, book.update(m, st, active, decided, failing), decided));
+  // Again once alert_after and hold-down have passed, if anything waits for them.
+  const bool waiting = std::any_of(book.alerts().begin(), book.alerts().end(), [](const alerting::Alert& a) {
+    return (a.status == alerting::AlertStatus::Pending && a.severity != Severity::None) || a.held_down;
+  });
+  if (waiting) take(dispatcher.dispatch(m, st, book, book.update(m, st, active, decided, failing), decided));
   take(dispatcher.release(m, st, book, decided + group_wait(m.alerting.routes) + Duration{1}));
   // A receiver reached through two routes (continue = true) may be told twice, as
   // Alertmanager would; who would be paged about what is listed once.
@@ -89,7 +93,63 @@ void decide_notifications(const engine::Snapshot& snap, const std::vector<alerti
   quiet_alerts(m, book, out);
 }
 
+void merge(std::vector<RootCause>& into, const std::vector<RootCause>& more) {
+  for (const RootCause& rc : more) {
+    const bool seen = std::any_of(into.begin(), into.end(), [&](const RootCause& x) {
+      return x.component == rc.component && x.signal == rc.signal;
+    });
+    if (!seen) into.push_back(rc);
+  }
+}
+
 }  // namespace
+
+RootCauses::RootCauses(const Model& m, const HealthState& st)
+    : m_(m), st_(st), memo_(m.components.size()), done_(m.components.size(), 0) {}
+
+const std::vector<RootCause>& RootCauses::of_component(ComponentIndex v) {
+  if (done_[v]) return memo_[v];
+  done_[v] = 1;
+  const Health s = st_.components[v].state;
+  std::vector<RootCause> out;
+  if (s == Health::Green) return memo_[v];
+  // As model's RootCauseFinder: the dependencies that explain the state, else a group's
+  // members that are not green (unknown ones for an unknown group), else the own signals.
+  bool explained = false;
+  const auto deps = m_.graph.dependencies(v);
+  const auto edges = m_.graph.dependency_edges(v);
+  for (std::size_t i = 0; i < deps.size(); ++i) {
+    if (edges[i].member || apply_impact(st_.components[deps[i]].state, edges[i].impact) != s) continue;
+    explained = true;
+    merge(out, of_component(deps[i]));
+  }
+  const Component& c = m_.components[v];
+  const bool simulated = !st_.simulated.empty() && st_.simulated[v];
+  if (!explained && c.is_group() && !simulated) {
+    for (ComponentIndex member : c.members) {
+      const Health ms = st_.components[member].state;
+      if (s == Health::Unknown ? ms == Health::Unknown : ms != Health::Green) merge(out, of_component(member));
+    }
+    explained = true;
+  }
+  if (!explained) {
+    for (SignalIndex sig = c.first_signal; sig < c.first_signal + c.signal_count; ++sig) {
+      if (st_.signals[sig].state == s) out.push_back({v, sig, s});
+    }
+    if (out.empty()) out.push_back({v, kNoIndex, s});
+  }
+  return memo_[v] = std::move(out);
+}
+
+std::vector<RootCause> RootCauses::of_flow(FlowIndex f) {
+  std::vector<RootCause> out;
+  const Health s = st_.flows[f].state;
+  if (s == Health::Green) return out;
+  for (const FlowStep& step : m_.flows[f].steps) {
+    if (apply_impact(st_.components[step.component].state, step.impact) == s) merge(out, of_component(step.component));
+  }
+  return out;
+}
 
 std::string parse_overrides(const json& body, Overrides& out) {
   if (!body.is_object()) return "the body must be a JSON object like {\"components\": {\"database\": \"red\"}}";
@@ -210,6 +270,7 @@ Simulation simulate(const engine::Snapshot& snap, const std::vector<alerting::Si
 
 json simulation_json(const Model& m, const Simulation& s) {
   const HealthState& st = s.state;
+  RootCauses causes(m, st);
   json flows = json::array(), components = json::array(), notifications = json::array(), quiet = json::array();
   for (const Changed& c : s.flows) {
     flows.push_back({{"id", m.flows[c.index].id},
@@ -218,7 +279,7 @@ json simulation_json(const Model& m, const Simulation& s) {
                      {"was", to_string(c.was)},
                      {"criticality", to_string(m.flows[c.index].criticality)},
                      {"reason", describe_flow(m, st, c.index)},
-                     {"root_causes", dashboards::root_causes_json(m, st, root_causes_of_flow(m, st, c.index))}});
+                     {"root_causes", dashboards::root_causes_json(m, st, causes.of_flow(c.index))}});
   }
   for (const Changed& c : s.components) {
     components.push_back(
@@ -227,7 +288,7 @@ json simulation_json(const Model& m, const Simulation& s) {
          {"state", to_string(c.state)},
          {"was", to_string(c.was)},
          {"reason", describe_component(m, st, c.index)},
-         {"root_causes", dashboards::root_causes_json(m, st, root_causes_of_component(m, st, c.index))}});
+         {"root_causes", dashboards::root_causes_json(m, st, causes.of_component(c.index))}});
   }
   for (const WouldSend& n : s.notifications) {
     notifications.push_back({{"receiver", n.receiver},

@@ -97,6 +97,23 @@ struct Simulation {
   std::vector<std::pair<std::string, std::string>> quiet;
 };
 
+// Root causes (model::root_causes_of_component / _of_flow, the same walk) for many
+// components of one state, each component's found once: a simulation that turns 1,000
+// components red answers with the root causes of each without walking the same cone
+// 1,000 times. The same causes as the model's functions; the order may differ.
+class RootCauses {
+ public:
+  RootCauses(const model::Model& m, const model::HealthState& st);
+  const std::vector<model::RootCause>& of_component(model::ComponentIndex c);
+  std::vector<model::RootCause> of_flow(model::FlowIndex f);
+
+ private:
+  const model::Model& m_;
+  const model::HealthState& st_;
+  std::vector<std::vector<model::RootCause>> memo_;
+  std::vector<std::uint8_t> done_;
+};
+
 // Runs the overrides on a copy of `snap` (its model, state, alerts and who was told of
 // them) with the `silences` in force at `now`.
 Simulation simulate(const engine::Snapshot& snap, const std::vector<alerting::Silence>& silences, const Resolved& r,

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "daemon/commands/check.h"
 #include "daemon/stores/config_file.h"
 #include "model/json_text.h"
 #include "whatif/fma.h"
@@ -18,16 +19,6 @@ namespace greenlight::daemon {
 namespace {
 
 constexpr int kExitUsage = 64;
-
-int exit_code_of(model::Health h) {
-  switch (h) {
-    case model::Health::Green: return 0;
-    case model::Health::Yellow: return 1;
-    case model::Health::Red: return 2;
-    case model::Health::Unknown: return 3;
-  }
-  return 3;
-}
 
 bool report(const model::LoadResult& r, std::ostream& err) {
   for (const auto& e : r.errors) err << model::format(e) << '\n';

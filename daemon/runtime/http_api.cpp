@@ -141,6 +141,10 @@ void HttpApi::routes() {
       if (authorized(req, res)) reload(res);
       return R::Handled;
     }
+    if (!has_body && req.path == "/api/v1/simulate") {
+      simulate_reply(core_, silences_, clock_, "", res);
+      return R::Handled;
+    }
     return R::Unhandled;
   });
 

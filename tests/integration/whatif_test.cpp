@@ -133,6 +133,12 @@ TEST_CASE("simulate: the API answers what would change and who would be paged, w
   CHECK(d.flow_state("browse") == "green");
   CHECK(hook.got().empty());
 
+  // A POST without a body or Content-Length (curl -X POST) answers at once, the current state.
+  const auto curl = run_process({"curl", "-fsS", "-m", "5", "-X", "POST",
+                                 "http://127.0.0.1:" + std::to_string(d.port()) + "/api/v1/simulate"});
+  REQUIRE(curl.exit_code == 0);
+  CHECK(json::parse(curl.out)["flows"].empty());
+
   // A signal override, and the empty set answers the current state.
   r = simulate(d, R"({"signals": {"web/health": "yellow"}})");
   REQUIRE(r);

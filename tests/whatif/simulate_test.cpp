@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "tests/engine/sim.h"
 #include "tests/support/world.h"
@@ -104,6 +105,13 @@ std::vector<whatif::WouldSend> sent_since(const Sim& sim, std::size_t from) {
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());  // who is paged about what, once
+  return out;
+}
+
+// Root causes as a set of "component/signal".
+std::set<std::string> cause_set(const Model& m, const std::vector<RootCause>& causes) {
+  std::set<std::string> out;
+  for (const auto& rc : causes) out.insert(m.components[rc.component].id + "/" + (rc.signal == kNoIndex ? "-" : m.signals[rc.signal].id));
   return out;
 }
 
@@ -266,6 +274,14 @@ TEST_CASE("simulate: on 1,000 random models and overrides, the simulation equals
     sim.run_for(15s);
 
     INFO("seed " << seed << "\n" << rm.toml);
+    // The memoised root causes the answer uses are the model's, component by component.
+    whatif::RootCauses memo(*m, s.state);
+    for (ComponentIndex c = 0; c < m->components.size(); ++c) {
+      CHECK(cause_set(*m, memo.of_component(c)) == cause_set(*m, root_causes_of_component(*m, s.state, c)));
+    }
+    for (FlowIndex f = 0; f < m->flows.size(); ++f) {
+      CHECK(cause_set(*m, memo.of_flow(f)) == cause_set(*m, root_causes_of_flow(*m, s.state, f)));
+    }
     for (FlowIndex f = 0; f < m->flows.size(); ++f) CHECK(s.state.flows[f].state == sim.engine().state().flows[f].state);
     for (ComponentIndex c = 0; c < m->components.size(); ++c) {
       CHECK(s.state.components[c].state == sim.engine().state().components[c].state);
