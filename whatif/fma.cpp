@@ -98,11 +98,11 @@ std::vector<FailureMode> failure_modes(const Model& m) {
   }
   std::vector<FailureMode> rows;
   rows.reserve(m.components.size());
+  Resolved r;
   for (ComponentIndex c = 0; c < m.components.size(); ++c) {
     FailureMode f;
     f.component = c;
-    Resolved r;
-    r.components.emplace_back(c, Health::Red);
+    r.components.assign(1, {c, Health::Red});
     const Changes changes = apply(m, work, r, t0);
     for (const StateChange& ch : changes.flows) (ch.to == Health::Red ? f.red : f.yellow).push_back(ch.index);
     std::erase_if(f.yellow, [&](FlowIndex i) { return work.flows[i].state != Health::Yellow; });
@@ -132,12 +132,18 @@ std::vector<FailureMode> failure_modes(const Model& m) {
     }
     rows.push_back(std::move(f));
   }
-  std::stable_sort(rows.begin(), rows.end(), [&](const FailureMode& a, const FailureMode& b) {
-    const auto key = [&](const FailureMode& f) {
-      return std::make_tuple(worst_rank(m, f), -static_cast<long>(f.red.size()), -static_cast<long>(f.yellow.size()));
-    };
-    return key(a) < key(b);
-  });
+  // Sorted by the worst flow broken, then by how many turn red and yellow (keys computed once).
+  std::vector<std::pair<std::tuple<int, long, long>, std::size_t>> keys;
+  keys.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    keys.push_back({{worst_rank(m, rows[i]), -static_cast<long>(rows[i].red.size()),
+                     -static_cast<long>(rows[i].yellow.size())}, i});
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<FailureMode> sorted;
+  sorted.reserve(rows.size());
+  for (const auto& k : keys) sorted.push_back(std::move(rows[k.second]));
+  rows = std::move(sorted);
   return rows;
 }
 
