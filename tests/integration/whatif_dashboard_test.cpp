@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "tests/support/browser.h"
@@ -124,6 +125,8 @@ TEST_CASE("dashboard: What if… fails a component on the graph and shows the bl
   REQUIRE(wait_for(b, "!!document.querySelector('#whatif-result [data-page=\"pager flow/checkout\"]')"));
   CHECK(b.evaluate("!!document.querySelector('#whatif-result [data-page=\"pager component/db\"]')") == true);
   CHECK(b.evaluate("document.querySelector('#whatif-result [data-sim-flow=checkout]').dataset.state") == "red");
+  // GREENLIGHT_WHATIF_SCREENSHOT=path saves the page as it is now (docs/whatif.png).
+  if (const char* shot = std::getenv("GREENLIGHT_WHATIF_SCREENSHOT")) CHECK(b.screenshot(shot) > 10'000);
   // It survives the next polls (the graph is redrawn every second).
   for (int i = 0; i < 2; ++i) {
     b.evaluate("window.__seen = document.getElementById('connection').textContent");
