@@ -195,7 +195,19 @@ TEST_CASE("simulate: 1,000 calls leave notification counters, events and state f
   // Something real happened first: the web fails and pages, so there is something to keep.
   web.status = 500;
   REQUIRE(DaemonProcess::wait_until([&] { return hook.got().size() >= 1; }, 10s));
-  REQUIRE(DaemonProcess::wait_until([&] { return notification_metrics(d).find("outcome=\"delivered\"") != std::string::npos; }, 10s));
+  // ... and its delivery is counted and in the history before the snapshot of both is taken.
+  REQUIRE(DaemonProcess::wait_until(
+      [&] { return notification_metrics(d).find("outcome=\"delivered\",receiver=\"hook\"} 1\n") != std::string::npos; },
+      10s));
+  REQUIRE(DaemonProcess::wait_until(
+      [&] {
+        const json now = d.get_json("/api/v1/events?limit=2000");
+        for (const auto& e : now["events"]) {
+          if (e["type"] == "notification") return true;
+        }
+        return false;
+      },
+      10s));
   const std::string metrics = notification_metrics(d);
   const json events = d.get_json("/api/v1/events?limit=2000");
   const auto files = files_of(d.dir() + "/state");
