@@ -6,6 +6,7 @@
 #include "daemon/commands/app.h"
 #include "daemon/commands/check.h"
 #include "daemon/commands/demo.h"
+#include "daemon/commands/whatif.h"
 #include "daemon/runtime/run.h"
 
 int main(int argc, char** argv) {
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  WhatifCommands whatif(app);  // simulate, lint, fma
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
   if (*grafana) return grafana_command(file, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
   if (*schedule) return schedule_command(cron, timezone, from, count, std::cout, std::cerr);
+  if (const auto rc = whatif.run(std::cout, std::cerr)) return *rc;
   if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);
   if (*demo) {
     const auto interval = greenlight::model::parse_duration(demo_interval);

@@ -14,10 +14,7 @@ struct Evaluated {
   Reason reason;
 };
 
-struct GroupCounts {
-  std::uint32_t members = 0, green = 0, red = 0, unknown = 0;
-  std::uint32_t healthy_min = 0, available_min = 0;
-};
+}  // namespace
 
 GroupCounts count_group(const Component& c, const HealthState& st) {
   GroupCounts g;
@@ -49,13 +46,19 @@ Health group_state(const GroupCounts& g) {
   return best == worst_case ? best : Health::Unknown;
 }
 
+namespace {
+
+bool simulated(const HealthState& st, ComponentIndex v) { return !st.simulated.empty() && st.simulated[v]; }
+
 Evaluated compute_component(const Model& m, const HealthState& st, ComponentIndex v) {
   const Component& c = m.components[v];
   Evaluated e{Health::Green, {ReasonKind::NoSignals, kNoIndex}};
   const auto deps = m.graph.dependencies(v);
   const auto edges = m.graph.dependency_edges(v);
   bool has_dependencies = false;
-  if (c.is_group()) {
+  if (simulated(st, v)) {
+    e = {*st.simulated[v], {ReasonKind::Simulated, kNoIndex}};
+  } else if (c.is_group()) {
     e = {group_state(count_group(c, st)), {ReasonKind::Group, kNoIndex}};
   } else if (c.signal_count > 0) {
     e.reason = {ReasonKind::Signals, kNoIndex};
@@ -72,7 +75,7 @@ Evaluated compute_component(const Model& m, const HealthState& st, ComponentInde
       e = {h, {ReasonKind::Dependency, i}};
     }
   }
-  if (!c.is_group() && c.signal_count == 0 && !has_dependencies) {
+  if (!c.is_group() && c.signal_count == 0 && !has_dependencies && !simulated(st, v)) {
     e = {Health::Unknown, {ReasonKind::NoSignals, kNoIndex}};
   }
   return e;
@@ -257,7 +260,7 @@ class RootCauseFinder {
       }
     }
     const Component& c = m_.components[v];
-    if (!explained && c.is_group()) {
+    if (!explained && c.is_group() && !simulated(st_, v)) {
       for (ComponentIndex member : c.members) {
         // An unknown group is explained by its unknown members; a degraded or failed one
         // by every member that is not green.
@@ -368,6 +371,8 @@ std::string describe_component(const Model& m, const HealthState& st, ComponentI
       if (n.state == Health::Unknown) out += ": unknown members leave it undecided";
       return out;
     }
+    case ReasonKind::Simulated:
+      return "simulated " + std::string(to_string(n.state));
     default:
       return {};
   }

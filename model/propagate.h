@@ -43,6 +43,7 @@ enum class ReasonKind : std::uint8_t {
   Flow,        // overall: flow `ref` decided
   Components,  // overall of a model without flows: all components green
   Component,   // overall of a model without flows: component `ref` decided
+  Simulated,   // a what-if simulation set this component's own state (HealthState::simulated)
 };
 
 struct Reason {
@@ -67,6 +68,11 @@ struct HealthState {
   // Everything unknown since `now`, nothing evaluated; call evaluate_all() next.
   static HealthState initial(const Model& m, TimePoint now);
 
+  // What-if simulations only (whatif/simulate.h): per component, a state that replaces
+  // what its own signals or group rule say; its dependencies still apply. Empty in the
+  // engine, which never sets it.
+  std::vector<std::optional<Health>> simulated;
+
   // Scratch space reused by propagate(): one flag per component and flow.
   std::vector<std::uint8_t> queued_components;
   std::vector<std::uint8_t> queued_flows;
@@ -86,6 +92,15 @@ struct Changes {
   std::optional<StateChange> overall;
   bool empty() const { return signals.empty() && components.empty() && flows.empty() && !overall; }
 };
+
+// A redundancy group's members by state and its quotas resolved (SPEC 1), and the state
+// the group rule gives them (unknown when unknown members leave it undecided).
+struct GroupCounts {
+  std::uint32_t members = 0, green = 0, red = 0, unknown = 0;
+  std::uint32_t healthy_min = 0, available_min = 0;
+};
+GroupCounts count_group(const Component& c, const HealthState& st);
+Health group_state(const GroupCounts& g);
 
 // Recomputes every component, flow and the overall state.
 Changes evaluate_all(const Model& m, HealthState& st, TimePoint now);

@@ -17,8 +17,6 @@ namespace greenlight::daemon {
 
 using namespace model;
 
-namespace {
-
 int exit_code_of(Health h) {
   switch (h) {
     case Health::Green: return 0;
@@ -28,6 +26,8 @@ int exit_code_of(Health h) {
   }
   return 3;
 }
+
+namespace {
 
 std::string_view plugin_word(Health h) {
   switch (h) {

@@ -1,5 +1,6 @@
 #include "daemon/runtime/http_api.h"
 #include "daemon/runtime/http_replies.h"
+#include "daemon/runtime/http_whatif.h"
 
 #include "dashboards/assets.h"
 
@@ -106,8 +107,9 @@ HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Lo
 HttpApi::~HttpApi() { stop(); }
 
 bool HttpApi::read_authorized(const httplib::Request& req, httplib::Response& res) const {
-  if (read_token_.empty() || (req.method != "GET" && req.method != "HEAD") || !req.path.starts_with("/api/") ||
-      std::regex_match(req.path, heartbeat_path())) {
+  // POST /api/v1/simulate changes nothing: a read (SPEC 6.3), behind the read token too.
+  const bool read = req.method == "GET" || req.method == "HEAD" || (req.method == "POST" && req.path == "/api/v1/simulate");
+  if (read_token_.empty() || !read || !req.path.starts_with("/api/") || std::regex_match(req.path, heartbeat_path())) {
     return true;
   }
   const std::string bearer = req.get_header_value("Authorization");
@@ -159,6 +161,10 @@ void HttpApi::routes() {
       if (authorized(req, res)) reload(res);
       return R::Handled;
     }
+    if (!has_body && req.path == "/api/v1/simulate") {
+      simulate_reply(core_, silences_, clock_, "", res);
+      return R::Handled;
+    }
     return R::Unhandled;
   });
 
@@ -191,6 +197,7 @@ void HttpApi::routes() {
   silence_routes();
   alertmanager_routes();
   openapi_routes();
+  whatif_routes(s, core_, silences_, clock_);
   error_handlers();
 }
 
