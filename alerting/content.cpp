@@ -54,6 +54,7 @@ std::string subject_name(const Model& m, const Alert& a) {
     case SubjectKind::Flow: return m.flows[a.index].name;
     case SubjectKind::Component: return m.components[a.index].name;
     case SubjectKind::Action: return "self-healing action " + m.actions[a.index].name;
+    case SubjectKind::Objective: return "error budget of " + m.flows[m.slo_alerts[a.index].flow].name;
   }
   return a.id;
 }
@@ -254,8 +255,11 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   // The health subject: the alert's flow or component, or a failing action's target.
   const bool action = a.kind == SubjectKind::Action;
   const Action* act = action ? &m.actions[a.index] : nullptr;
-  const bool flow = action ? act->flow != kNoIndex : a.kind == SubjectKind::Flow;
-  const std::uint32_t index = action ? (flow ? act->flow : act->component) : a.index;
+  const bool objective = a.kind == SubjectKind::Objective;
+  const bool flow = action ? act->flow != kNoIndex : a.kind == SubjectKind::Flow || objective;
+  const std::uint32_t index = action      ? (flow ? act->flow : act->component)
+                              : objective ? m.slo_alerts[a.index].flow
+                                          : a.index;
   const std::string id = flow ? m.flows[index].id : m.components[index].id;
   const std::string name = flow ? m.flows[index].name : m.components[index].name;
   const std::string reason = flow ? describe_flow(m, st, index) : describe_component(m, st, index);
@@ -269,9 +273,13 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   const Health state = n.reason == NotifyReason::Resolved ? Health::Green : a.state;
   const std::string subject_text = std::string(flow ? "Flow \"" : "Component \"") + name + "\"";
   const bool flapping = n.reason == NotifyReason::Flapping;
-  std::string summary = action     ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
-                        : flapping ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
-                                   : subject_text + " is " + std::string(to_string(state));
+  std::string summary = action      ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
+                        : objective ? subject_text + (n.reason == NotifyReason::Resolved
+                                                          ? " no longer burns its error budget too fast"
+                                                          : ": " + a.note)
+                        : flapping  ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
+                                    : subject_text + " is " + std::string(to_string(state));
+  if (!objective && !a.note.empty() && n.reason != NotifyReason::Resolved) summary += ", " + a.note;
   std::string first_cause;
   if (n.reason != NotifyReason::Resolved && !causes.empty()) {
     const RootCause& rc = causes.front();
@@ -378,6 +386,7 @@ json alertmanager_payload(const json& record, NotifyReason reason) {
   const std::string kind = record.at("kind");
   labels["alertname"] = kind == "flow"        ? "GreenlightFlowUnhealthy"
                         : kind == "component" ? "GreenlightComponentUnhealthy"
+                        : kind == "objective" ? "GreenlightErrorBudgetBurn"
                                               : "GreenlightActionFailing";
   json annotations{{"summary", record.at("summary")},
                    {"state", record.at("state")},
