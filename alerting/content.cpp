@@ -251,8 +251,24 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
           {"actions", std::move(tried)}};
 }
 
+// The first words of an alert's summary: what it is about and what it says.
+std::string summary_head(const Alert& a, const Notice& n, const std::string& subject_text, const Action* act,
+                         Health state) {
+  if (act != nullptr) return "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text;
+  if (a.kind == SubjectKind::Objective) {
+    return subject_text + (n.reason == NotifyReason::Resolved ? " no longer burns its error budget too fast"
+                                                               : ": " + a.note);
+  }
+  std::string out = n.reason == NotifyReason::Flapping
+                        ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
+                        : subject_text + " is " + std::string(to_string(state));
+  if (!a.note.empty() && n.reason != NotifyReason::Resolved) out += ", " + a.note;  // "RTO of 15m exceeded"
+  return out;
+}
+
 json alert_record(const Model& m, const HealthState& st, const Alert& a, const Notice& n) {
-  // The health subject: the alert's flow or component, or a failing action's target.
+  // The health subject: the alert's flow or component, a failing action's target, or the
+  // flow whose error budget burns.
   const bool action = a.kind == SubjectKind::Action;
   const Action* act = action ? &m.actions[a.index] : nullptr;
   const bool objective = a.kind == SubjectKind::Objective;
@@ -273,13 +289,7 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   const Health state = n.reason == NotifyReason::Resolved ? Health::Green : a.state;
   const std::string subject_text = std::string(flow ? "Flow \"" : "Component \"") + name + "\"";
   const bool flapping = n.reason == NotifyReason::Flapping;
-  std::string summary = action      ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
-                        : objective ? subject_text + (n.reason == NotifyReason::Resolved
-                                                          ? " no longer burns its error budget too fast"
-                                                          : ": " + a.note)
-                        : flapping  ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
-                                    : subject_text + " is " + std::string(to_string(state));
-  if (!objective && !a.note.empty() && n.reason != NotifyReason::Resolved) summary += ", " + a.note;
+  std::string summary = summary_head(a, n, subject_text, act, state);
   std::string first_cause;
   if (n.reason != NotifyReason::Resolved && !causes.empty()) {
     const RootCause& rc = causes.front();

@@ -95,7 +95,8 @@ std::optional<json> slo_history_json(const engine::Snapshot& snap, std::string_v
   const std::int64_t last_start = to_epoch_ms(bars.at) / width * width;
   json list = json::array();
   for (std::size_t k = all.size() - n; k < all.size(); ++k) {
-    const auto& b = all[k];
+    const bool now = k + 1 == all.size() && i < snap.slos.current.size();
+    const auto& b = now ? snap.slos.current[i] : all[k];
     const std::int64_t start = last_start - static_cast<std::int64_t>(all.size() - 1 - k) * width;
     list.push_back({{"start", format_rfc3339(from_epoch_ms(start))},
                     {"availability", b.measured > 0 ? json(1.0 - double(b.bad) / double(b.measured)) : json(nullptr)},
@@ -105,7 +106,7 @@ std::optional<json> slo_history_json(const engine::Snapshot& snap, std::string_v
   return json{{"flow", std::string(flow)},
               {"target", views[i].target},
               {"bar_width", window_name(bars.width)},
-              {"taken_at", format_rfc3339(bars.at)},
+              {"taken_at", format_rfc3339(snap.evaluated_at)},
               {"bars", std::move(list)}};
 }
 

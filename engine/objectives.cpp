@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 constexpr std::string_view kFileMagic = "GLSLOF1\n";
-constexpr Duration kBarsEvery{60'000};
 
 std::string rate_text(double rate, Duration w) {
   char buf[64];
@@ -137,7 +136,8 @@ SloViews Objectives::views(const Model& m, TimePoint now) const {
     for (Duration w : windows) v.burn_rates.emplace_back(w, e.history.burn_rate(w));
     out.objectives.push_back(std::move(v));
   }
-  if (!bars_ || now - bars_->at >= kBarsEvery || bars_->per_objective.size() != entries_.size() || now < bars_->at) {
+  const auto hour_of = [&](TimePoint t) { return to_epoch_ms(t) / std::max<std::int64_t>(1, bars_->width.count()); };
+  if (!bars_ || hour_of(now) != hour_of(bars_->at) || bars_->per_objective.size() != entries_.size()) {
     auto bars = std::make_shared<SloBars>();
     bars->at = now;
     if (!entries_.empty()) bars->width = entries_.front().history.bar_width();
@@ -145,6 +145,7 @@ SloViews Objectives::views(const Model& m, TimePoint now) const {
     bars_ = std::move(bars);
   }
   out.bars = bars_;
+  for (const Entry& e : entries_) out.current.push_back(e.history.bars(1).front());
   return out;
 }
 

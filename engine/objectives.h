@@ -43,8 +43,9 @@ struct SloView {
   std::vector<Alert> alerts;
 };
 
-// The availability history's bars of every objective (an hour each, the last 30 days),
-// rebuilt at most once a minute: bad and measured milliseconds per bar, oldest first.
+// The availability history's bars of every objective (an hour each, the last 30 days):
+// bad and measured milliseconds per bar, oldest first. Rebuilt when a new hour begins;
+// the hour in progress is SloViews::current (fresh in every snapshot).
 struct SloBars {
   model::TimePoint at{};  // when they were taken; the last bar is the hour `at` is in
   model::Duration width{3'600'000};
@@ -54,6 +55,7 @@ struct SloBars {
 struct SloViews {
   std::vector<SloView> objectives;  // in flow order
   std::shared_ptr<const SloBars> bars;
+  std::vector<model::SloHistory::Totals> current;  // per objective: the hour in progress
 };
 
 class Objectives {
@@ -79,7 +81,7 @@ class Objectives {
   // The flow's trend reason (a warning burn alert fires), or empty.
   std::string trend(model::FlowIndex f) const;
 
-  // The bars are rebuilt at most once a minute (kept between calls).
+  // The bars are rebuilt when a new hour begins (kept between calls).
   SloViews views(const model::Model& m, model::TimePoint now) const;
 
   // state_dir/slo.bin: every history by flow id, with a checksum (model/slo_history.h's

@@ -32,10 +32,12 @@ std::optional<double> parse_percent(const std::string& s) {
   if (s.size() < 2 || s.back() != '%') return std::nullopt;
   const std::string digits = s.substr(0, s.size() - 1);
   if (digits.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;
+  // "99.9e-2": the fraction correctly rounded (99.9 / 100 is 0.9990000000000001).
+  const std::string scaled = digits + "e-2";
   double v = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
-  return v / 100.0;
+  const auto [end, ec] = std::from_chars(scaled.data(), scaled.data() + scaled.size(), v);
+  if (ec != std::errc{} || end != scaled.data() + scaled.size() || digits.empty() || digits == ".") return std::nullopt;
+  return v;
 }
 
 std::string percent_text(double target) {

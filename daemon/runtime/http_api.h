@@ -28,6 +28,10 @@ struct Response;
 
 namespace greenlight::daemon {
 
+class Runtime;
+// http_slos.cpp: GET /api/v1/slos and /api/v1/slos/{flow}/history (SPEC 6.2).
+void add_slo_routes(httplib::Server& s, Runtime& core);
+
 class HttpApi {
  public:
   HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
