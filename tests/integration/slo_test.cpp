@@ -10,11 +10,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/browser.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
 
 using namespace std::chrono_literals;
+using greenlight::test::Browser;
 using greenlight::test::DaemonProcess;
 using greenlight::test::run_process;
 using greenlight::test::Service;
@@ -201,4 +203,34 @@ TEST_CASE("greenlight slo prints rules promtool accepts and that fire as the dae
   const auto invalid = run_process({kBinary, "slo", write(dir, "bad.toml", "[flows.x]\n"), "--format", "openslo"});
   CHECK(invalid.exit_code == 2);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the dashboard shows each objective's budget and a flow's availability history",
+          "[integration][slo][dashboard]") {
+  REQUIRE(std::filesystem::exists("/usr/bin/chromium"));
+  Service db;
+  DaemonProcess d(model_with(db));
+  REQUIRE(d.wait_ready());
+  Browser b(d.dir() + "/browser");
+  INFO(b.error());
+  REQUIRE(b.ok());
+  b.open("http://127.0.0.1:" + std::to_string(d.port()) + "/");
+  const auto wait_for = [&](const std::string& expression) {
+    return DaemonProcess::wait_until([&] { return b.evaluate(expression) == true; }, 15s);
+  };
+  // The budget bar, its numbers in words.
+  REQUIRE(wait_for("!!document.querySelector('#slos [data-slo=checkout]')"));
+  const std::string text = b.evaluate("document.querySelector('#slos [data-slo=checkout]').innerText");
+  CHECK(text.find("99.9% over 30d") != std::string::npos);
+  CHECK(text.find("of the budget left") != std::string::npos);
+  // The flow's page: an hour per bar, 24 of them, then 7 days' worth.
+  b.evaluate("location.hash = '#/flows/checkout'");
+  REQUIRE(wait_for("document.querySelectorAll('#flow-slo svg rect').length === 24"));
+  CHECK(b.evaluate("document.getElementById('flow-slo').hidden") == false);
+  CHECK(b.evaluate("document.getElementById('flow-slo').innerText.includes('RTO 15m')") == true);
+  b.evaluate("document.querySelector('#flow-slo [data-range=\"7d\"]').click()");
+  REQUIRE(wait_for("document.querySelectorAll('#flow-slo svg rect').length === 168"));
+  // Leaving the flow hides it.
+  b.evaluate("location.hash = '#/'");
+  REQUIRE(wait_for("document.getElementById('flow-slo').hidden === true"));
 }
