@@ -145,7 +145,8 @@ SloViews Objectives::views(const Model& m, TimePoint now) const {
     bars_ = std::move(bars);
   }
   out.bars = bars_;
-  for (const Entry& e : entries_) out.current.push_back(e.history.bars(1).front());
+  out.current.reserve(entries_.size());
+  for (const Entry& e : entries_) out.current.push_back(e.history.current_bar());
   return out;
 }
 

@@ -77,6 +77,12 @@ class SloHistory {
   // the bucket `now` is in): the availability history's bars.
   std::vector<Totals> bars(std::size_t count) const;
   Duration bar_width() const { return coarse_width_; }
+  // The bar of the bucket `now` is in (bars(1), without the vector).
+  Totals current_bar() const {
+    const std::size_t s = static_cast<std::size_t>(((coarse_cur_ % std::int64_t{kCoarseCount}) + std::int64_t{kCoarseCount}) %
+                                                   std::int64_t{kCoarseCount});
+    return {coarse_bad_[s], coarse_measured_[s]};
+  }
 
   SliState state() const { return state_; }
   TimePoint last() const { return TimePoint(Duration(last_)); }

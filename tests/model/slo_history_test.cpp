@@ -154,6 +154,7 @@ TEST_CASE("hour bars show each hour's bad and measured time", "[model][slo]") {
   CHECK(bars[1].bad == 600'000);  // 1:30 to 1:40
   CHECK(bars[2].measured == 3'600'000);
   CHECK(bars[3].measured == 0);  // the hour just begun
+  CHECK(h.current_bar().measured == bars[3].measured);
 }
 
 TEST_CASE("a history survives its bytes, and foreign bytes are refused", "[model][slo]") {
