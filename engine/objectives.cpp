@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
+
+#include "model/bytes.h"
 
 namespace greenlight::engine {
 
@@ -25,19 +26,8 @@ std::uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-template <typename T>
-void put(std::string& out, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
-}
-template <typename T>
-bool get(std::string_view& in, T& v) {
-  if (in.size() < sizeof(T)) return false;
-  std::memcpy(&v, in.data(), sizeof(T));
-  in.remove_prefix(sizeof(T));
-  return true;
-}
+using model::bytes::get;
+using model::bytes::put;
 
 }  // namespace
 

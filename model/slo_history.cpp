@@ -1,7 +1,8 @@
 #include "model/slo_history.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "model/bytes.h"
 
 namespace greenlight::model {
 
@@ -37,19 +38,8 @@ std::vector<Duration> window_lengths(const Objective& o) {
   return out;
 }
 
-template <typename T>
-void put(std::string& out, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));  // little-endian hosts only (Debian amd64/arm64)
-  out.append(buf, sizeof(T));
-}
-template <typename T>
-bool get(std::string_view& in, T& v) {
-  if (in.size() < sizeof(T)) return false;
-  std::memcpy(&v, in.data(), sizeof(T));
-  in.remove_prefix(sizeof(T));
-  return true;
-}
+using bytes::get;
+using bytes::put;
 
 }  // namespace
 

@@ -315,3 +315,26 @@ TEST_CASE("objectives: the same outage as promtool's fires the same burn alerts"
   CHECK(at(6h + 40s) == std::make_pair(false, true));    // 1x over 3d and 6h only
   CHECK(at(6h + 60s) == std::make_pair(true, true));     // and 14.4x over 1h and 5m
 }
+
+TEST_CASE("objectives: a reload through the engine keeps an unchanged objective's history, not a reshaped one",
+          "[engine][slo]") {
+  Sim sim(require_model(HM_HERE, kShop));
+  sim.run_for(10s);
+  sim.fail("db/tcp");
+  sim.run_for(20s);
+  sim.pass("db/tcp");
+  sim.run_for(10s);
+  const auto bad = sim.engine().objectives().history(0).totals(1h).bad;
+  REQUIRE(bad >= 19'000);
+  std::string retargeted = kShop;
+  retargeted.replace(retargeted.find("99.9%"), 5, "99.99%");
+  sim.reload(require_model(HM_HERE, retargeted));
+  sim.run_for(2s);
+  CHECK(sim.engine().objectives().history(0).totals(1h).bad == bad);
+  CHECK(sim.engine().objectives().history(0).objective().target == Approx(0.9999));
+  std::string reshaped = kShop;
+  reshaped.replace(reshaped.find("\"30d\""), 5, "\"7d\"");
+  sim.reload(require_model(HM_HERE, reshaped));
+  sim.run_for(2s);
+  CHECK(sim.engine().objectives().history(0).totals(1h).bad == 0);
+}
