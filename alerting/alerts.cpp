@@ -24,6 +24,7 @@ std::string_view to_string(SubjectKind k) {
     case SubjectKind::Flow: return "flow";
     case SubjectKind::Component: return "component";
     case SubjectKind::Action: return "action";
+    case SubjectKind::Objective: return "objective";
   }
   return "flow";
 }
@@ -53,12 +54,18 @@ std::string_view alertname(SubjectKind kind) {
     case SubjectKind::Flow: return "GreenlightFlowUnhealthy";
     case SubjectKind::Component: return "GreenlightComponentUnhealthy";
     case SubjectKind::Action: return "GreenlightActionFailing";
+    case SubjectKind::Objective: return "GreenlightErrorBudgetBurn";
   }
   return "GreenlightFlowUnhealthy";
 }
 
 Labels labels_of(const Model& m, SubjectKind kind, std::uint32_t index) {
   Labels l;
+  if (kind == SubjectKind::Objective) {
+    l = labels_of(m, SubjectKind::Flow, m.slo_alerts[index].flow);
+    l["slo"] = m.flows[m.slo_alerts[index].flow].id;
+    return l;
+  }
   if (kind == SubjectKind::Action) {
     const Action& a = m.actions[index];
     l = a.flow != kNoIndex ? labels_of(m, SubjectKind::Flow, a.flow) : labels_of(m, SubjectKind::Component, a.component);
@@ -89,6 +96,11 @@ std::string root_cause_label(const Model& m, const HealthState& st, SubjectKind 
     std::string label = root_cause_label(m, st, flow ? SubjectKind::Flow : SubjectKind::Component,
                                          flow ? a.flow : a.component);
     return label.empty() ? (flow ? m.flows[a.flow].id : m.components[a.component].id) : label;
+  }
+  if (kind == SubjectKind::Objective) {
+    const FlowIndex f = m.slo_alerts[index].flow;
+    const std::string label = root_cause_label(m, st, SubjectKind::Flow, f);
+    return label.empty() ? m.flows[f].id : label;
   }
   return root_cause_key(m, kind == SubjectKind::Flow ? root_causes_of_flow(m, st, index)
                                                       : root_causes_of_component(m, st, index));
@@ -128,6 +140,14 @@ AlertBook::AlertBook(const Model& m) : component_alert_(m.components.size(), kNo
     a.kind = SubjectKind::Action;
     a.index = static_cast<std::uint32_t>(i);
     a.id = "action/" + m.actions[i].name;
+    a.labels = labels_of(m, a.kind, a.index);
+    alerts_.push_back(std::move(a));
+  }
+  for (std::size_t i = 0; i < m.slo_alerts.size(); ++i) {
+    Alert a;
+    a.kind = SubjectKind::Objective;
+    a.index = static_cast<std::uint32_t>(i);
+    a.id = "slo/" + m.flows[m.slo_alerts[i].flow].id + "/" + std::string(to_string(m.slo_alerts[i].severity));
     a.labels = labels_of(m, a.kind, a.index);
     alerts_.push_back(std::move(a));
   }
@@ -177,7 +197,8 @@ void AlertBook::restore_told(const std::string& alert_id, Severity severity, Tim
 }
 
 std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, const std::vector<Silence>& silences,
-                                      TimePoint now, const std::vector<std::uint8_t>& failing_actions) {
+                                      TimePoint now, const std::vector<std::uint8_t>& failing_actions,
+                                      const std::vector<BurnStatus>& burns) {
   // Per component: one of its own signals flaps. Left empty when no signal does (the
   // usual case), which spares every alert its root-cause walk.
   std::vector<std::uint8_t> flaps;
@@ -188,7 +209,7 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
   }
   for (Alert& a : alerts_) {
     const Health before = a.state;
-    assess(a, m, st, silences, now, failing_actions);
+    assess(a, m, st, silences, now, failing_actions, burns);
     assess_flapping(a, m, st, before, flaps);
   }
   suppress(m, st, now);
@@ -197,11 +218,18 @@ std::vector<Notice> AlertBook::update(const Model& m, const HealthState& st, con
 
 // 1. What an alert is: status, state, severity, flapping, silenced.
 void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const std::vector<Silence>& silences,
-                       TimePoint now, const std::vector<std::uint8_t>& failing_actions) const {
+                       TimePoint now, const std::vector<std::uint8_t>& failing_actions,
+                       const std::vector<BurnStatus>& burns) const {
   const bool flow = a.kind == SubjectKind::Flow;
   Health h;
   Criticality crit;
-  if (a.kind == SubjectKind::Action) {
+  if (a.kind == SubjectKind::Objective) {
+    const bool burning = a.index < burns.size() && burns[a.index].burning;
+    const Severity sev = m.slo_alerts[a.index].severity;
+    h = burning ? (sev >= Severity::Error ? Health::Red : Health::Yellow) : Health::Green;
+    crit = m.flows[m.slo_alerts[a.index].flow].criticality;
+    if (burning) a.note = burns[a.index].reason;
+  } else if (a.kind == SubjectKind::Action) {
     const Action& act = m.actions[a.index];
     h = a.index < failing_actions.size() && failing_actions[a.index] ? Health::Red : Health::Green;
     crit = act.flow != kNoIndex ? m.flows[act.flow].criticality : m.components[act.component].criticality;
@@ -244,17 +272,42 @@ void AlertBook::assess(Alert& a, const Model& m, const HealthState& st, const st
   }
   a.state = h;
   a.severity = h == Health::Green ? Severity::None : m.alerting.severity.of(crit, h);
+  if (a.kind == SubjectKind::Objective && h != Health::Green) a.severity = m.slo_alerts[a.index].severity;
+  if (flow) rto(a, m, now);
   a.labels["severity"] = std::string(to_string(a.severity));
   a.labels["state"] = std::string(to_string(h));
-  if (h != Health::Green) a.labels["root_cause"] = root_cause_label(m, st, a.kind, a.index);
+  if (a.kind == SubjectKind::Objective) {
+    // The flow's root causes while it is not green; before that (a slow burn of brief
+    // failures) the flow itself; kept while the flow is green again.
+    const FlowIndex f = m.slo_alerts[a.index].flow;
+    if (st.flows[f].state != Health::Green || a.labels.count("root_cause") == 0) {
+      a.labels["root_cause"] = root_cause_label(m, st, a.kind, a.index);
+    }
+  } else if (h != Health::Green) {
+    std::string rc = root_cause_label(m, st, a.kind, a.index);
+    // A flow yellow by its trend alone (SPEC 6.2) has no root cause: it stays in the
+    // incident it was in (or its own).
+    if (rc.empty() && flow) rc = a.labels.count("root_cause") ? a.labels["root_cause"] : m.flows[a.index].id;
+    a.labels["root_cause"] = std::move(rc);
+  }
   a.silenced = silenced();
+}
+
+// 1a. RTO (SPEC 6.2): a flow's incident that lasts longer than its recovery time objective
+// escalates to critical.
+void AlertBook::rto(Alert& a, const Model& m, TimePoint now) {
+  const auto& limit = m.flows[a.index].rto;
+  a.note.clear();
+  if (!limit || a.status != AlertStatus::Firing || a.severity == Severity::None || now - a.starts_at < *limit) return;
+  a.severity = Severity::Critical;
+  a.note = "RTO of " + format_duration(*limit) + " exceeded";
 }
 
 // 1b. Flapping: one of the root-cause components of the alert's last yellow or red state
 // has a flapping signal (alerts.h).
 void AlertBook::assess_flapping(Alert& a, const Model& m, const HealthState& st, Health before,
                                 const std::vector<std::uint8_t>& flaps) {
-  if (a.kind == SubjectKind::Action) return;  // never flaps
+  if (a.kind == SubjectKind::Action || a.kind == SubjectKind::Objective) return;  // never flaps
   const Health h = a.state;
   // The root causes change only when some state does: walk them again when the alert's
   // state changed, when something flaps, or when they were never taken.

@@ -72,9 +72,19 @@ using model::Health;
 using model::Severity;
 using model::TimePoint;
 
-// An alert is about a flow, a component, or a self-healing action that keeps failing
-// (alerting/healing.h).
-enum class SubjectKind : std::uint8_t { Flow, Component, Action };
+// An alert is about a flow, a component, a self-healing action that keeps failing
+// (alerting/healing.h), or a flow's error budget burning (SPEC 6.2: "slo/FLOW/SEVERITY",
+// index into Model::slo_alerts; its severity is the burn alert's, it fires while
+// `BurnStatus::burning`, and it carries the flow's root_cause while the flow is not green,
+// the flow's id before that, so a red flow and its fast burn are one incident).
+enum class SubjectKind : std::uint8_t { Flow, Component, Action, Objective };
+
+// Per Model::slo_alerts: whether one of its burn alerts fires, and why ("error budget
+// burning at 14.4x over 1h"). Computed by the engine (engine/objectives.h).
+struct BurnStatus {
+  bool burning = false;
+  std::string reason;
+};
 std::string_view to_string(SubjectKind k);
 
 enum class AlertStatus : std::uint8_t { Inactive, Pending, Firing };
@@ -108,6 +118,8 @@ struct Alert {
   bool told_firing = false;  // receivers were told it fires (and not yet that it resolved)
   Severity told_severity = Severity::None;
   bool told_flapping = false;  // receivers were told it flaps (and not yet that it settled)
+  // What the state alone does not say: a burn alert's burn rate, "RTO of 15m exceeded".
+  std::string note;
 };
 
 struct Notice {
@@ -162,9 +174,12 @@ class AlertBook {
   // read from the signals' histories in `st`). Returns the notices to send, in alert order.
   // `failing_actions`: per action, 1 while it keeps failing (Healer::failing()); an
   // action's alert is red then, with its target's criticality.
+  // `burns`: per Model::slo_alerts (empty: none burns).
+  // A flow alert firing longer than the flow's `rto` is critical (note "RTO of 15m exceeded").
   std::vector<Notice> update(const model::Model& m, const model::HealthState& st,
                              const std::vector<Silence>& silences, TimePoint now,
-                             const std::vector<std::uint8_t>& failing_actions = {});
+                             const std::vector<std::uint8_t>& failing_actions = {},
+                             const std::vector<BurnStatus>& burns = {});
 
   const std::vector<Alert>& alerts() const { return alerts_; }
 
@@ -182,7 +197,9 @@ class AlertBook {
 
  private:
   void assess(Alert& a, const model::Model& m, const model::HealthState& st, const std::vector<Silence>& silences,
-              TimePoint now, const std::vector<std::uint8_t>& failing_actions) const;
+              TimePoint now, const std::vector<std::uint8_t>& failing_actions,
+              const std::vector<BurnStatus>& burns) const;
+  static void rto(Alert& a, const model::Model& m, TimePoint now);
   // `flaps`: per component, one of its own signals flaps (empty: none in the model does).
   static void assess_flapping(Alert& a, const model::Model& m, const model::HealthState& st, Health before,
                               const std::vector<std::uint8_t>& flaps);

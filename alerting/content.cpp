@@ -54,6 +54,7 @@ std::string subject_name(const Model& m, const Alert& a) {
     case SubjectKind::Flow: return m.flows[a.index].name;
     case SubjectKind::Component: return m.components[a.index].name;
     case SubjectKind::Action: return "self-healing action " + m.actions[a.index].name;
+    case SubjectKind::Objective: return "error budget of " + m.flows[m.slo_alerts[a.index].flow].name;
   }
   return a.id;
 }
@@ -250,12 +251,31 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
           {"actions", std::move(tried)}};
 }
 
+// The first words of an alert's summary: what it is about and what it says.
+std::string summary_head(const Alert& a, const Notice& n, const std::string& subject_text, const Action* act,
+                         Health state) {
+  if (act != nullptr) return "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text;
+  if (a.kind == SubjectKind::Objective) {
+    return subject_text + (n.reason == NotifyReason::Resolved ? " no longer burns its error budget too fast"
+                                                               : ": " + a.note);
+  }
+  std::string out = n.reason == NotifyReason::Flapping
+                        ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
+                        : subject_text + " is " + std::string(to_string(state));
+  if (!a.note.empty() && n.reason != NotifyReason::Resolved) out += ", " + a.note;  // "RTO of 15m exceeded"
+  return out;
+}
+
 json alert_record(const Model& m, const HealthState& st, const Alert& a, const Notice& n) {
-  // The health subject: the alert's flow or component, or a failing action's target.
+  // The health subject: the alert's flow or component, a failing action's target, or the
+  // flow whose error budget burns.
   const bool action = a.kind == SubjectKind::Action;
   const Action* act = action ? &m.actions[a.index] : nullptr;
-  const bool flow = action ? act->flow != kNoIndex : a.kind == SubjectKind::Flow;
-  const std::uint32_t index = action ? (flow ? act->flow : act->component) : a.index;
+  const bool objective = a.kind == SubjectKind::Objective;
+  const bool flow = action ? act->flow != kNoIndex : a.kind == SubjectKind::Flow || objective;
+  const std::uint32_t index = action      ? (flow ? act->flow : act->component)
+                              : objective ? m.slo_alerts[a.index].flow
+                                          : a.index;
   const std::string id = flow ? m.flows[index].id : m.components[index].id;
   const std::string name = flow ? m.flows[index].name : m.components[index].name;
   const std::string reason = flow ? describe_flow(m, st, index) : describe_component(m, st, index);
@@ -269,9 +289,7 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   const Health state = n.reason == NotifyReason::Resolved ? Health::Green : a.state;
   const std::string subject_text = std::string(flow ? "Flow \"" : "Component \"") + name + "\"";
   const bool flapping = n.reason == NotifyReason::Flapping;
-  std::string summary = action     ? "Self-healing action \"" + act->name + "\" keeps failing on " + subject_text
-                        : flapping ? subject_text + " is flapping (now " + std::string(to_string(state)) + ")"
-                                   : subject_text + " is " + std::string(to_string(state));
+  std::string summary = summary_head(a, n, subject_text, act, state);
   std::string first_cause;
   if (n.reason != NotifyReason::Resolved && !causes.empty()) {
     const RootCause& rc = causes.front();
@@ -378,6 +396,7 @@ json alertmanager_payload(const json& record, NotifyReason reason) {
   const std::string kind = record.at("kind");
   labels["alertname"] = alertname(kind == "flow"        ? SubjectKind::Flow
                                   : kind == "component" ? SubjectKind::Component
+                                  : kind == "objective" ? SubjectKind::Objective
                                                         : SubjectKind::Action);
   json annotations{{"summary", record.at("summary")},
                    {"state", record.at("state")},

@@ -46,6 +46,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  std::string slo_format = "prometheus";
+  auto* slo = app.add_subcommand("slo", "Print the objectives as OpenSLO v1 documents or Prometheus rules");
+  slo->add_option("FILE", file, "model file (TOML)")->required();
+  slo->add_option("--format", slo_format, "openslo or prometheus")
+      ->check(CLI::IsMember({"openslo", "prometheus"}))
+      ->capture_default_str();
+
   std::string cron, timezone, from;
   int count = 5;
   auto* schedule = app.add_subcommand("schedule", "Print when a cron expression is next due (UTC, then local time)");
@@ -81,6 +88,7 @@ int main(int argc, char** argv) {
   if (*graph) return graph_command(file, format, with_states, std::cout, std::cerr);
   if (*grafana) return grafana_command(file, std::cout, std::cerr);
   if (*check) return check_command(file, check_format, std::cout, std::cerr);
+  if (*slo) return slo_command(file, slo_format, std::cout, std::cerr);
   if (*schedule) return schedule_command(cron, timezone, from, count, std::cout, std::cerr);
   if (const auto rc = whatif.run(std::cout, std::cerr)) return *rc;
   if (*run) return run_daemon(file, log_format == "json" ? LogFormat::Json : LogFormat::Text);

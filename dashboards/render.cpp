@@ -103,6 +103,7 @@ json flow_json(const Model& m, const HealthState& st, FlowIndex f, bool detail) 
          {"root_causes",
           n.state == Health::Green ? json::array() : root_causes_json(m, st, root_causes_of_flow(m, st, f))}};
   add_ownership(j, flow.owner, flow.runbook, flow.description);
+  add_objectives(j, m, f);  // render_slos.cpp: objective, rto, rpo (SPEC 6.2)
   if (detail) {
     json steps = json::array();
     for (const FlowStep& step : flow.steps) {

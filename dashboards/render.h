@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -104,5 +106,17 @@ nlohmann::json component_json(const engine::Snapshot& snap, model::ComponentInde
 nlohmann::json reload_json(bool ok, const std::vector<std::string>& errors);
 // Every error answer: {"error": message, "status": status}.
 nlohmann::json error_json(int status, const std::string& message);
+
+// ---- objectives (render_slos.cpp, SPEC 6.2) ----
+// A flow's objective (target, window), rto, and the rpo of the heartbeats on its steps,
+// added to its JSON when it has any.
+void add_objectives(nlohmann::json& flow, const model::Model& m, model::FlowIndex f);
+// GET /api/v1/slos: every objective with its budget left, burn rate per window and burn
+// alerts (firing or not).
+nlohmann::json slos_json(const engine::Snapshot& snap);
+// GET /api/v1/slos/{flow}/history?hours=N: the last N hours (1-720) of the flow's
+// availability, a bar per hour (null where nothing was measured); nothing for a flow
+// without an objective.
+std::optional<nlohmann::json> slo_history_json(const engine::Snapshot& snap, std::string_view flow, std::size_t hours);
 
 }  // namespace greenlight::dashboards

@@ -26,6 +26,7 @@ json alert_json(const alerting::Alert& a, const std::vector<std::string>& receiv
           {"silenced", a.silenced},
           {"flapping", a.flapping},
           {"labels", a.labels},
+          {"note", a.note},
           {"receivers", receivers}};
 }
 

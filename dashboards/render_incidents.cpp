@@ -21,6 +21,8 @@ std::vector<RootCause> causes_of(const Model& m, const HealthState& st, const al
       return root_causes_of_flow(m, st, a.index);
     case alerting::SubjectKind::Component:
       return root_causes_of_component(m, st, a.index);
+    case alerting::SubjectKind::Objective:
+      return root_causes_of_flow(m, st, m.slo_alerts[a.index].flow);
     case alerting::SubjectKind::Action: {
       const Action& act = m.actions[a.index];
       return act.flow != kNoIndex ? root_causes_of_flow(m, st, act.flow)

@@ -118,6 +118,8 @@ struct Effects {
   // times (state_dir/heartbeats.json), so that a restart does not reset a never-pinged
   // heartbeat's clock (SPEC 5a).
   std::vector<std::pair<std::string, model::TimePoint>> heartbeat_anchors;
+  // The objectives' histories (state_dir/slo.bin, engine/objectives.h), to write atomically.
+  std::optional<std::string> slo_state;
   bool reloaded = false;  // a new model is in force: apply receivers, silences, log level
   bool publish = false;   // publish Engine::snapshot() now
   SteadyTime wake_at = SteadyTime::max();  // step again by then (earlier when inputs arrive)

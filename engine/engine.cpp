@@ -30,6 +30,10 @@ Engine::Engine(std::shared_ptr<const Model> m, Now now, Restored restored)
     state_ = HealthState::initial(*model_, now.wall);
     evaluate_all(*model_, state_, now.wall);
   }
+  objectives_ = Objectives(*model_, state_, now.wall);
+  if (!restored.slo.empty()) objectives_.restore(*model_, restored.slo, now.wall);
+  trends_ = Trends(*model_);
+  next_slo_save_ = now.wall + slo_save_every(objectives_.size());
   schedule(now);
   next_stale_check_ = now.steady + kStaleCheckEvery;
   next_alert_pass_ = now.steady;
@@ -115,6 +119,7 @@ void Engine::apply_results(std::vector<ProbeResult>& results, Now now, Effects& 
     if (r.generation != generation_) continue;  // probed under a model since replaced
     scheduler_.finished(r.signal);
     first_result(r.signal);
+    trends_.apply(*model_, r.signal, r.outcome, now.wall);
     log_changes(apply_result(*model_, state_, r.signal, r.outcome, now.wall), now, fx);
     dirty_ = true;  // values and messages change without a state change
   }
@@ -174,6 +179,10 @@ void Engine::start_due(Now now, Effects& fx) {
 
 void Engine::apply_reload(std::shared_ptr<const Model> m, Now now, Effects& fx) {
   CarriedState carried = carry_over(*model_, state_, *m, now.wall);
+  Objectives objectives;
+  objectives.carry_over(*model_, std::move(objectives_), *m, carried.state, now.wall);
+  objectives_ = std::move(objectives);
+  trends_ = Trends(*m);
   auto book = std::make_unique<alerting::AlertBook>(*m);
   book->carry_over(*model_, *book_, *m);
   resolve_removed(*book, now, fx);
@@ -265,7 +274,8 @@ void Engine::alert_pass(Now now, Effects& fx) {
   heal(now, fx);
   dispatcher_.set_actions(healer_->status());  // the incidents say what was tried
   const TimePoint t = now.wall;
-  const auto notices = book_->update(*model_, state_, silences_, t, healer_->failing());
+  evaluate_objectives(now, fx);
+  const auto notices = book_->update(*model_, state_, silences_, t, healer_->failing(), objectives_.burns());
   auto ns = dispatcher_.dispatch(*model_, state_, *book_, notices, t);
   auto reminders = dispatcher_.repeats(*model_, state_, *book_, t);
   auto released = dispatcher_.release(*model_, state_, *book_, t);
@@ -285,8 +295,23 @@ void Engine::check_ready(Now now, Effects& fx) {
                      {}});
 }
 
-void Engine::log_changes(const Changes& changes, Now now, Effects& fx) const {
-  if (!changes.empty()) narrate_changes(*model_, state_, changes, now.wall, fx);
+void Engine::log_changes(const Changes& changes, Now now, Effects& fx) {
+  if (changes.empty()) return;
+  objectives_.record(changes, now.wall);
+  narrate_changes(*model_, state_, changes, now.wall, fx);
+}
+
+void Engine::evaluate_objectives(Now now, Effects& fx) {
+  if (objectives_.size() == 0) return;
+  objectives_.evaluate(*model_, now.wall);
+  for (FlowIndex f = 0; f < model_->flows.size(); ++f) {
+    if (!model_->flows[f].objective) continue;
+    log_changes(set_flow_trend(*model_, state_, f, objectives_.trend(f), now.wall), now, fx);
+  }
+  if (now.wall >= next_slo_save_) {
+    fx.slo_state = objectives_.to_file(*model_);
+    next_slo_save_ = now.wall + slo_save_every(objectives_.size());
+  }
 }
 
 std::shared_ptr<const Snapshot> Engine::snapshot(Now now) const {
@@ -298,6 +323,7 @@ std::shared_ptr<const Snapshot> Engine::snapshot(Now now) const {
   snap->generation = generation_;
   snap->alerts = book_->alerts();
   snap->actions = healer_->status();
+  snap->slos = objectives_.views(*model_, now.wall);
   for (SignalIndex s = 0; s < model_->signals.size(); ++s) {
     if (model_->signals[s].kind != ProbeKind::Heartbeat) continue;
     const auto it = heartbeats_.find(model_->signal_key(s));

@@ -41,7 +41,9 @@
 #include "alerting/dispatch.h"
 #include "alerting/healing.h"
 #include "engine/effects.h"
+#include "engine/objectives.h"
 #include "engine/snapshot.h"
+#include "engine/trends.h"
 #include "model/propagate.h"
 #include "probes/scheduler.h"
 
@@ -56,6 +58,12 @@ inline constexpr std::chrono::seconds kPublishEvery{1};
 // than the probes. A result waits at most one tick.
 inline constexpr std::chrono::milliseconds kTick{10};
 inline constexpr std::chrono::seconds kAlertPassEvery{1};
+// The objectives' histories go to state_dir this often (Effects::slo_state): every fine
+// bucket (10 s), plus 10 ms per objective (a history is 14.4 KB: 10,000 objectives write
+// 144 MB every 110 s). A SIGKILL loses at most that much of them.
+inline model::Duration slo_save_every(std::size_t objectives) {
+  return model::Duration{10'000 + 10 * static_cast<std::int64_t>(objectives)};
+}
 
 // What a restart brings back from state_dir (the runtime reads the files).
 struct Restored {
@@ -71,6 +79,9 @@ struct Restored {
   nlohmann::json actions;  // state_dir/actions.json, or null
   // "component/signal" -> its pings and first-seen time (state_dir/heartbeats.json)
   std::map<std::string, probes::HeartbeatHistory> heartbeats;
+  // state_dir/slo.bin (engine/objectives.h), or empty; a file that is not one must have
+  // been set aside by the runtime (Objectives::valid_file).
+  std::string slo;
 };
 
 class Engine {
@@ -93,6 +104,7 @@ class Engine {
   std::size_t in_flight() const { return in_flight_; }
   std::uint64_t skipped() const { return scheduler_.skipped(); }
   std::size_t signals_restored() const { return signals_restored_; }
+  const Objectives& objectives() const { return objectives_; }
 
  private:
   void apply_reload(std::shared_ptr<const model::Model> m, Now now, Effects& fx);
@@ -109,7 +121,8 @@ class Engine {
   void heal(Now now, Effects& fx);
   void reprobe_target(const model::Action& a);
   void check_ready(Now now, Effects& fx);
-  void log_changes(const model::Changes& changes, Now now, Effects& fx) const;
+  void log_changes(const model::Changes& changes, Now now, Effects& fx);
+  void evaluate_objectives(Now now, Effects& fx);
   void schedule(Now now);  // a new probe schedule for the model in force
   SteadyTime wake_at(Now now) const;
 
@@ -120,6 +133,9 @@ class Engine {
   std::unique_ptr<alerting::Healer> healer_;
   probes::Scheduler scheduler_;
   std::vector<alerting::Silence> silences_;
+  Objectives objectives_;  // SPEC 6.2: fed by log_changes, decided in the alert pass
+  Trends trends_;
+  model::TimePoint next_slo_save_{};
   std::map<std::string, probes::HeartbeatHistory> heartbeats_;  // "component/signal" -> pings
   std::vector<std::pair<std::string, model::TimePoint>> new_anchors_;  // not yet in Effects
   // Heartbeat deadlines (wall time) at which a signal's state changes by time alone: the

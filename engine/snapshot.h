@@ -11,6 +11,7 @@
 
 #include "alerting/alerts.h"
 #include "alerting/healing.h"
+#include "engine/objectives.h"
 
 #include "model/model.h"
 #include "model/propagate.h"
@@ -33,6 +34,7 @@ struct Snapshot {
   std::map<std::string, std::vector<std::string>> told;  // alert id -> receivers told it fires
   std::vector<alerting::ActionStatus> actions;            // per model->actions
   std::map<model::SignalIndex, HeartbeatView> heartbeats;  // per heartbeat signal
+  SloViews slos;                                           // per flow with an objective (SPEC 6.2)
 };
 
 }  // namespace greenlight::engine

@@ -120,6 +120,7 @@ LoadResult load(std::string_view text, std::string_view path, const LoadOptions&
   if (flows) {
     for (const auto& [k, v] : *flows) load_flow(ctx, std::string(k.str()), v);
   }
+  collect_slo_alerts(model);
   if (alerting) load_alerting(ctx, *alerting);
   if (actions) {
     std::set<std::string> names;

@@ -129,6 +129,7 @@ void load_signal(LoadContext& ctx, Component& c, ComponentIndex ci, const toml::
       r.mark_known(every_probe_key(ctx, *t));
     }
   }
+  load_trend(ctx, r, s);
   const Thresholds& th = s.thresholds;
   // An age signal's yellow_after / red_after are folded into the thresholds and checked
   // where they are read; only keys written as such are reported here.

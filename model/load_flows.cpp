@@ -26,6 +26,7 @@ void load_flow(LoadContext& ctx, const std::string& id, const toml::node& n) {
   if (auto v = r.duration("alert_after", true)) f.alert_after = *v;
   if (auto v = r.choice("kind", parse_flow_kind, "\"user\" or \"system\"")) f.kind = *v;
   if (auto v = r.choice("criticality", parse_criticality, kCriticalities)) f.criticality = *v;
+  load_objective(ctx, r, f);
   if (const toml::array* steps = r.array("steps", true)) {
     if (steps->empty()) r.error(*steps, "a flow needs at least one step");
     for (const toml::node& s : *steps) {

@@ -94,11 +94,20 @@ HeartbeatSpec load_heartbeat(LoadContext& ctx, TableReader& r, Signal& s) {
     const std::string why = "applies to an unscheduled heartbeat; a scheduled one is red once late past its grace";
     misplaced(r, "red_after", why);
     misplaced(r, "yellow_after", why);
+    misplaced(r, "rpo", why + " (as its red_after)");
     return h;
   }
   const std::string why = "applies to a scheduled heartbeat (give \"schedule\" or \"period\")";
   misplaced(r, "timezone", why);
   misplaced(r, "grace", why);
+  // rpo (SPEC 6.2): the deadline of a heartbeat that protects data, by its recovery
+  // point objective's name: red once the last successful run is older than that.
+  const toml::node* rpo_node = r.node("rpo");
+  if (auto v = r.duration("rpo")) {
+    s.rpo = *v;
+    if (r.node("red_after")) r.error(*rpo_node, "give \"rpo\" or \"red_after\", not both");
+    s.thresholds.red_above = static_cast<double>(v->count()) / 1000.0;
+  }
   if (!age_thresholds(r, s) && !s.thresholds.red_above) {
     r.error_here("missing required key \"red_after\" (or a \"schedule\" or \"period\")");
   }

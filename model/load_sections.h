@@ -85,6 +85,13 @@ std::vector<std::string> every_probe_key(LoadContext& ctx, const toml::table& t)
 // load_flows.cpp: one [flows.ID]; model.flows_of_component must be sized already.
 void load_flow(LoadContext& ctx, const std::string& id, const toml::node& n);
 
+// load_objectives.cpp (SPEC 6.2): a flow's `objective` table and `rto`, read through the
+// flow's reader; a signal's `trend` (after its thresholds and probe); the burn alerts'
+// list (Model::slo_alerts) once all flows are read.
+void load_objective(LoadContext& ctx, TableReader& flow_reader, Flow& f);
+void load_trend(LoadContext& ctx, TableReader& r, Signal& s);
+void collect_slo_alerts(Model& m);
+
 // load_alerting.cpp: [alerting] (severity, flapping, receivers, routes, silences).
 void load_alerting(LoadContext& ctx, const toml::table& t);
 

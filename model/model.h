@@ -16,6 +16,7 @@
 
 #include "model/graph.h"
 #include "model/inventory.h"
+#include "model/objective.h"
 #include "schedule/next_due.h"
 #include "model/types.h"
 
@@ -124,13 +125,15 @@ struct Signal {
   int failures = 1;              // consecutive bad runs before a worse state
   int successes = 1;             // consecutive good runs before a better state
   Thresholds thresholds;         // for heartbeat and file_age, *_after are folded in (seconds)
+  std::optional<Trend> trend;    // SPEC 6.2: yellow while heading for red (needs a red threshold)
+  std::optional<Duration> rpo;   // SPEC 6.2: a heartbeat's recovery point objective (its red_after)
   std::string description;
 
   // Same measurement and same rules: a reload keeps such a signal's state and counters.
   bool same_measurement(const Signal& o) const {
     return id == o.id && kind == o.kind && spec == o.spec && interval == o.interval && timeout == o.timeout &&
            stale_after == o.stale_after && failures == o.failures && successes == o.successes &&
-           thresholds == o.thresholds;
+           thresholds == o.thresholds && trend == o.trend && rpo == o.rpo;
   }
 };
 
@@ -182,6 +185,8 @@ struct Flow {
   std::vector<FlowStep> steps;
   std::optional<Duration> alert_after;
   Labels labels;
+  std::optional<Objective> objective;  // SPEC 6.2
+  std::optional<Duration> rto;         // an incident lasting longer escalates to critical
 };
 
 // ---- daemon, alerting, actions -------------------------------------------------------
@@ -305,6 +310,13 @@ struct Model {
   std::vector<Flow> flows;
   AlertingConfig alerting;
   std::vector<Action> actions;
+  // One burn alert "slo/FLOW/SEVERITY" per flow with an objective and severity of its
+  // burn_alerts, in flow order (SPEC 6.2).
+  struct SloAlert {
+    FlowIndex flow = kNoIndex;
+    Severity severity = Severity::None;
+  };
+  std::vector<SloAlert> slo_alerts;
   Graph graph;  // edges component -> dependency (and group -> member)
   std::vector<Inventory> inventories;  // the groups with members_from, in file order
 

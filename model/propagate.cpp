@@ -81,11 +81,14 @@ Evaluated compute_component(const Model& m, const HealthState& st, ComponentInde
   return e;
 }
 
-Evaluated compute_flow(const HealthState& st, const Flow& f) {
+Evaluated compute_flow(const HealthState& st, const Flow& f, FlowIndex fi) {
   Evaluated e{Health::Green, {ReasonKind::Steps, kNoIndex}};
   for (std::uint32_t i = 0; i < f.steps.size(); ++i) {
     const Health h = apply_impact(st.components[f.steps[i].component].state, f.steps[i].impact);
     if (h > e.state) e = {h, {ReasonKind::Step, i}};
+  }
+  if (e.state == Health::Green && fi < st.flow_trends.size() && !st.flow_trends[fi].empty()) {
+    e = {Health::Yellow, {ReasonKind::Trend, kNoIndex}};
   }
   return e;
 }
@@ -132,7 +135,7 @@ void update_flows_and_overall(const Model& m, HealthState& st, std::vector<FlowI
   bool overall_dirty = false;
   for (FlowIndex f : dirty) {
     st.queued_flows[f] = 0;
-    if (store(st.flows[f], compute_flow(st, m.flows[f]), now, f, changes.flows)) overall_dirty = true;
+    if (store(st.flows[f], compute_flow(st, m.flows[f], f), now, f, changes.flows)) overall_dirty = true;
   }
   if (overall_dirty || m.flows.empty() || st.overall.reason.kind == ReasonKind::None) {
     std::vector<StateChange> overall;
@@ -201,6 +204,19 @@ Changes propagate(const Model& m, HealthState& st, std::span<const ComponentInde
   if (!dirty_flows.empty() || (m.flows.empty() && !changes.components.empty())) {
     update_flows_and_overall(m, st, dirty_flows, now, changes);
   }
+  return changes;
+}
+
+Changes set_flow_trend(const Model& m, HealthState& st, FlowIndex f, std::string reason, TimePoint now) {
+  Changes changes;
+  if (st.flow_trends.size() <= f) {
+    if (reason.empty()) return changes;
+    st.flow_trends.resize(m.flows.size());
+  }
+  if (st.flow_trends[f] == reason) return changes;
+  st.flow_trends[f] = std::move(reason);
+  std::vector<FlowIndex> dirty{f};
+  update_flows_and_overall(m, st, dirty, now, changes);
   return changes;
 }
 
@@ -389,6 +405,8 @@ std::string describe_flow(const Model& m, const HealthState& st, FlowIndex f) {
       if (step.impact != Impact::Critical) out += " (" + std::string(to_string(step.impact)) + ")";
       return out + " is " + std::string(to_string(st.components[step.component].state));
     }
+    case ReasonKind::Trend:
+      return f < st.flow_trends.size() ? st.flow_trends[f] : "trending";
     default:
       return "not evaluated yet";
   }

@@ -44,6 +44,7 @@ enum class ReasonKind : std::uint8_t {
   Components,  // overall of a model without flows: all components green
   Component,   // overall of a model without flows: component `ref` decided
   Simulated,   // a what-if simulation set this component's own state (HealthState::simulated)
+  Trend,       // flow: otherwise green, trending toward a problem (HealthState::flow_trends)
 };
 
 struct Reason {
@@ -64,6 +65,9 @@ struct HealthState {
   std::vector<NodeState> components;
   std::vector<NodeState> flows;
   NodeState overall;
+  // Per flow, why it trends toward a problem (SPEC 6.2: a warning burn alert fires), or
+  // empty; a flow otherwise green is yellow while it has one. Empty vector: none does.
+  std::vector<std::string> flow_trends;
 
   // Everything unknown since `now`, nothing evaluated; call evaluate_all() next.
   static HealthState initial(const Model& m, TimePoint now);
@@ -111,6 +115,9 @@ Changes propagate(const Model& m, HealthState& st, std::span<const ComponentInde
 // Steps one signal with a probe outcome and propagates if its state changed.
 Changes apply_result(const Model& m, HealthState& st, SignalIndex signal, const ProbeOutcome& outcome,
                      TimePoint now, Tolerance tolerance = Tolerance::Apply);
+
+// Sets or clears (empty `reason`) a flow's trend and re-evaluates the flow and overall.
+Changes set_flow_trend(const Model& m, HealthState& st, FlowIndex f, std::string reason, TimePoint now);
 
 // Turns every signal without a result for its stale_after into unknown, and propagates.
 Changes expire_stale(const Model& m, HealthState& st, TimePoint now);

@@ -10,6 +10,7 @@
 #include "model/graph_export.h"
 #include "model/clock.h"
 #include "model/json_text.h"
+#include "model/slo_export.h"
 #include "schedule/next_due.h"
 #include "schedule/tzdb.h"
 
@@ -62,6 +63,18 @@ int graph_command(const std::string& path, const std::string& format, bool with_
   } else {
     out << model::export_graph(*r.model, nullptr, *f);
   }
+  return kExitOk;
+}
+
+int slo_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err) {
+  const auto f = model::parse_slo_format(format);
+  if (!f) {
+    err << "greenlight slo: unknown format \"" << format << "\" (use openslo or prometheus)\n";
+    return kExitInvalid;
+  }
+  const model::LoadResult r = load_file(path);
+  if (!report(r, err)) return kExitInvalid;
+  out << model::export_slos(*r.model, *f);
   return kExitOk;
 }
 

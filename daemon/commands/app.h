@@ -24,6 +24,10 @@ int graph_command(const std::string& path, const std::string& format, bool with_
 // `timezone` (empty: UTC) strictly after `from` (RFC 3339; empty: now), one per line, UTC
 // RFC 3339 then local time: "2025-03-30T01:00:00Z  Sun 2025-03-30 03:00:00 CEST".
 // 0 ok; 2 a bad expression or zone (each error with its column, on `err`); 64 a bad `from`.
+// `greenlight slo FILE --format openslo|prometheus` (SPEC 6.2): the objectives as OpenSLO
+// v1 documents or Prometheus rules (model/slo_export.h); exit 2 on an invalid model.
+int slo_command(const std::string& path, const std::string& format, std::ostream& out, std::ostream& err);
+
 int schedule_command(const std::string& expression, const std::string& timezone, const std::string& from, int count,
                      std::ostream& out, std::ostream& err);
 

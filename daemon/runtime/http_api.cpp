@@ -192,6 +192,7 @@ void HttpApi::routes() {
     res.set_content(metrics_.render(snap.get()), "text/plain; version=0.0.4; charset=utf-8");
   });
   state_routes();
+  add_slo_routes(s, core_);
   heartbeat_routes();
   alert_routes();
   silence_routes();

@@ -35,6 +35,9 @@ struct HttpAccess {
   std::string read_token;  // "" = reads are open; else every /api/ read needs it or the admin token
   std::string tls_cert_file, tls_key_file;  // both set: HTTPS (checked by check_tls_files first)
 };
+class Runtime;
+// http_slos.cpp: GET /api/v1/slos and /api/v1/slos/{flow}/history (SPEC 6.2).
+void add_slo_routes(httplib::Server& s, Runtime& core);
 
 class HttpApi {
  public:

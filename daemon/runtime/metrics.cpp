@@ -1,5 +1,7 @@
 #include "daemon/runtime/metrics.h"
 
+#include "model/slo_history.h"
+
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -194,7 +196,22 @@ std::string Metrics::render(const engine::Snapshot* snap) const {
         alerts.metric.push_back(gauge({{"severity", sev}, {"status", status}}, counts[{sev, status}]));
       }
     }
-    for (auto* f : {&overall, &flows, &components, &values, &alerts}) families.push_back(std::move(*f));
+    // Objectives (SPEC 6.2).
+    auto target = family("greenlight_slo_target", "Each flow objective's target (a fraction, 0.999).");
+    auto budget = family("greenlight_slo_error_budget_remaining",
+                         "Share of the error budget left over the objective's window (below 0: overspent).");
+    auto burn = family("greenlight_slo_burn_rate", "Burn rate of each objective's error budget per window.");
+    for (const engine::SloView& v : snap->slos.objectives) {
+      const std::string& id = m.flows[v.flow].id;
+      target.metric.push_back(gauge({{"flow", id}}, v.target));
+      budget.metric.push_back(gauge({{"flow", id}}, v.budget_remaining));
+      for (const auto& [w, rate] : v.burn_rates) {
+        burn.metric.push_back(gauge({{"flow", id}, {"window", window_name(w)}}, rate));
+      }
+    }
+    for (auto* f : {&overall, &flows, &components, &values, &alerts, &target, &budget, &burn}) {
+      families.push_back(std::move(*f));
+    }
   }
   std::ostringstream out;
   prometheus::TextSerializer().Serialize(out, families);

@@ -185,7 +185,9 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   for (const model::Action& a : m.actions) metrics.action(a.name);
   delivery.submit(replay.pending);
   const engine::Now start{clock.now_system(), clock.now_steady()};
-  Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, restore(m, replay, heartbeats, start.wall)),
+  engine::Restored restored = restore(m, replay, heartbeats, start.wall);
+  restored.slo = restore_slo(m.daemon.state_dir, log, start.wall);
+  Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, std::move(restored)),
                   path, clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
   HttpApi api(runtime, metrics, heartbeats, log, clock, std::move(access), silences, events);
   if (hooks.routes) api.extend(hooks.routes);

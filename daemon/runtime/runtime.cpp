@@ -5,6 +5,7 @@
 #include "daemon/runtime/inventory_watch.h"
 #include "daemon/stores/config_file.h"
 #include "daemon/stores/files.h"
+#include "daemon/stores/slo_store.h"
 #include "daemon/stores/state_store.h"
 #include "model/json_text.h"
 
@@ -31,6 +32,15 @@ engine::Restored restore(const model::Model& m, const Outbox::Replay& replay, co
     if (auto h = heartbeats.history(key)) r.heartbeats[key] = std::move(*h);
   }
   return r;
+}
+
+std::string restore_slo(const std::string& state_dir, Log& log, model::TimePoint now) {
+  SloFile f = load_slo(state_dir, now);
+  if (!f.error.empty()) {
+    log.error("slo_history_set_aside", f.error + "; the objectives start with an empty history",
+              {{"path", f.set_aside}});
+  }
+  return std::move(f.bytes);
 }
 
 Runtime::Runtime(std::unique_ptr<engine::Engine> engine, std::string config_path, const model::Clock& clock,
@@ -156,6 +166,11 @@ void Runtime::carry_out(Effects& fx, Now now) {
       io_.log.error("actions_not_saved", err);
     }
   }
+  if (fx.slo_state) {
+    if (const std::string err = save_slo(engine_->model().daemon.state_dir, *fx.slo_state); !err.empty()) {
+      io_.log.error("slo_not_saved", err);
+    }
+  }
   if (!fx.heartbeat_anchors.empty()) {
     for (const auto& [key, at] : fx.heartbeat_anchors) io_.heartbeats.anchor(key, at);
     if (const std::string err = io_.heartbeats.save(); !err.empty()) io_.log.error("heartbeats_not_saved", err);
@@ -214,6 +229,11 @@ void Runtime::run(std::stop_token stop) {
   if (const std::string err = save_state(last.daemon.state_dir, last, engine_->state(), clock_.now_system());
       !err.empty()) {
     io_.log.error("state_not_saved", err);
+  }
+  if (engine_->objectives().size() > 0) {
+    if (const std::string err = save_slo(last.daemon.state_dir, engine_->objectives().to_file(last)); !err.empty()) {
+      io_.log.error("slo_not_saved", err);
+    }
   }
   // Whoever still waits for a reload gets an answer.
   std::lock_guard lock(mutex_);

@@ -53,6 +53,8 @@ struct Adapters {
 // Reads what state_dir holds for a start of `m` (state, journal, actions, heartbeats).
 engine::Restored restore(const model::Model& m, const Outbox::Replay& replay, const HeartbeatStore& heartbeats,
                          model::TimePoint now);
+// state_dir/slo.bin for Restored::slo; a bad one is renamed aside and logged (slo_store.h).
+std::string restore_slo(const std::string& state_dir, Log& log, model::TimePoint now);
 
 class Runtime {
  public:
