@@ -1,4 +1,6 @@
 #include "daemon/runtime/http_api.h"
+
+#include "daemon/runtime/cluster.h"
 #include "daemon/runtime/http_replies.h"
 
 #include "dashboards/assets.h"
@@ -242,15 +244,19 @@ void HttpApi::silence_routes() {
     events_.record({0, now, "silence", "silence " + id + " by " + x.author + ": " + x.comment,
                     {{"id", id}, {"author", x.author}, {"match", x.match}, {"status", "created"}}});
     for (const auto& created : silences_.all()) {
-      if (created.id == id) return send_json(res, 201, dashboards::silence_json(created, now));
+      if (created.id != id) continue;
+      if (cluster_) cluster_->silence_created(created);
+      return send_json(res, 201, dashboards::silence_json(created, now));
     }
   });
   s.Delete(R"(/api/v1/silences/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     const std::string id = req.matches[1].str();
-    if (!silences_.expire(id, clock_.now_system())) {
+    const model::TimePoint now = clock_.now_system();
+    if (!silences_.expire(id, now)) {
       return send_error(res, 404, "no silence \"" + id + "\" made through the API (configured ones change by reload)");
     }
+    if (cluster_) cluster_->silence_expired(id, now);
     log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
     events_.record({0, clock_.now_system(), "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
     send_json(res, 200, dashboards::silence_expired_json(id));

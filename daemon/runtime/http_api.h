@@ -28,12 +28,16 @@ struct Response;
 
 namespace greenlight::daemon {
 
+class Cluster;
+
 class HttpApi {
  public:
   HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Log& log, const model::Clock& clock,
           std::string auth_token, SilenceStore& silences, EventLog& events);
   ~HttpApi();
 
+  // Silences and heartbeats taken here are forwarded to the replica's peers (SPEC 6.5).
+  void set_cluster(Cluster* cluster) { cluster_ = cluster; }
   // Adds routes of a caller's own (the demo's), before start().
   void extend(const std::function<void(httplib::Server&)>& add);
   // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
@@ -64,6 +68,7 @@ class HttpApi {
   EventLog& events_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  Cluster* cluster_ = nullptr;  // set before start()
 };
 
 }  // namespace greenlight::daemon

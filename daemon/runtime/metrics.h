@@ -43,6 +43,9 @@ class Metrics {
   void notification_queued(std::size_t n);
   void notification_dequeued();
 
+  // For families of a runtime part's own (daemon/runtime/cluster.h).
+  prometheus::Registry& registry() { return *registry_; }
+
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
   std::string render(const engine::Snapshot* snap) const;
 

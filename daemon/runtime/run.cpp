@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "daemon/stores/config_file.h"
+#include "daemon/runtime/cluster.h"
 #include "daemon/runtime/delivery.h"
 #include "daemon/stores/outbox.h"
 #include "daemon/stores/silences.h"
@@ -158,6 +159,10 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
                   path, clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
   HttpApi api(runtime, metrics, heartbeats, log, clock, token, silences, events);
   if (hooks.routes) api.extend(hooks.routes);
+  Cluster cluster(m.cluster, m.daemon.state_dir, token, {log, metrics.registry(), silences, heartbeats, runtime, events, clock});
+  if (!m.cluster.replica.empty()) silences.set_id_prefix(m.cluster.replica + "-");
+  api.set_cluster(&cluster);
+  api.extend([&cluster](httplib::Server& s) { cluster.routes(s); });
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
     probe_runner.stop(std::chrono::milliseconds(0));
@@ -167,8 +172,10 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   log.info("listening", "serving on http://" + m.daemon.listen + "/", {{"listen", m.daemon.listen}});
   if (hooks.listening) hooks.listening("http://" + m.daemon.listen + "/");
   std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
+  cluster.start();
   serve_signals(signals, log, runtime, path);
   api.stop();
+  cluster.stop();
   runtime_thread.request_stop();
   runtime_thread.join();
   // Before `runtime` goes: the probes' and actions' callbacks post to it.
