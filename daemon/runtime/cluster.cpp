@@ -144,7 +144,8 @@ void Cluster::run(Peer& p, std::stop_token stop) {
       continue;
     }
     const bool ok = attempt(p, fact ? &*fact : nullptr);
-    last_contact = std::chrono::steady_clock::now();
+    // A peer that failed is tried again after the backoff, facts or not.
+    last_contact = ok ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (ok) {
       backoff = kBackoffMin;
       continue;

@@ -98,7 +98,7 @@ std::string Replica::component_state(const std::string& id) {
 AlertmanagerPair::AlertmanagerPair(const std::string& dir, const std::string& webhook_url) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/alertmanager.yml")
-      << "route:\n  receiver: sink\n  group_by: ['root_cause']\n  group_wait: 1s\n  group_interval: 1s\n"
+      << "route:\n  receiver: sink\n  group_by: ['root_cause']\n  group_wait: 1s\n  group_interval: 2s\n"
          "  repeat_interval: 1h\nreceivers:\n  - name: sink\n    webhook_configs:\n      - url: '"
       << webhook_url << "'\n        send_resolved: true\n";
   for (int i = 0; i < 2; ++i) {
@@ -114,7 +114,7 @@ AlertmanagerPair::AlertmanagerPair(const std::string& dir, const std::string& we
                                  "--web.listen-address=127.0.0.1:" + std::to_string(web_[i]),
                                  "--cluster.listen-address=" + me, "--cluster.advertise-address=" + me,
                                  "--cluster.peer=" + other, "--cluster.gossip-interval=50ms",
-                                 "--cluster.pushpull-interval=1s", "--cluster.peer-timeout=2s",
+                                 "--cluster.pushpull-interval=1s", "--cluster.peer-timeout=500ms",
                                  "--cluster.settle-timeout=2s"},
         dir + "/alertmanager-" + std::to_string(i) + ".log");
   }

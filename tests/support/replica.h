@@ -56,7 +56,13 @@ class Replica {
 };
 
 // Two Alertmanagers gossiping (--cluster.*), each routing every alert to `webhook_url`
-// with group_wait and group_interval of 1 s and send_resolved. Their logs are in `dir`.
+// with send_resolved, group_wait 1 s, group_interval 2 s. Their logs are in `dir`.
+// group_interval must exceed --cluster.peer-timeout (500 ms), as it does in production
+// (5 m and 15 s): the second Alertmanager takes its view of a group at its tick and checks
+// the shared notification log a peer timeout later; a resolve the first one sent inside
+// that window would make it send its stale "firing" (Alertmanager's own HA race). With
+// both groups ticking together (both get every alert at once), the first one's next
+// send is a whole group_interval after the second one's view.
 class AlertmanagerPair {
  public:
   AlertmanagerPair(const std::string& dir, const std::string& webhook_url);
