@@ -130,6 +130,7 @@ LoadResult load_shard(const Model& whole, toml::table root, std::string_view pat
     }
   }
   root.insert_or_assign("cluster", toml::table{});  // loaded as a whole model, then given back
+  root.erase("include");  // whatever `root` included is in it already
   std::ostringstream text;
   text << root;
   LoadResult part = load(text.str(), path, options);
