@@ -235,7 +235,7 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
   for (const auto& [k, v] : in.labels) labels[k] = v;
   const std::string base = m.daemon.external_url + (m.daemon.external_url.ends_with('/') ? "" : "/");
   const Component* first = roots.empty() ? nullptr : &m.components[roots.front()];
-  return {{"group_key", in.group_key},
+  json record{{"group_key", in.group_key},
           {"dedup_key", "greenlight-" + hex_hash(in.group_key)},
           {"status", firing ? "firing" : "resolved"},
           {"severity", to_string(severity)},
@@ -249,6 +249,8 @@ json incident_record(const Model& m, const HealthState& st, const Incident& in) 
           {"dashboard_url", first ? base + "#/components/" + first->id : base},
           {"since", firing ? json(format_rfc3339(since)) : json(nullptr)},
           {"actions", std::move(tried)}};
+  if (!m.cluster.replica.empty()) record["annotations"] = {{"replica", m.cluster.replica}};
+  return record;
 }
 
 // The first words of an alert's summary: what it is about and what it says.
@@ -322,7 +324,7 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
   labels["severity"] = to_string(n.severity);
   labels["state"] = to_string(state);
   json record{{"id", a.id},
-          {"dedup_key", "greenlight/" + a.id + "/" + std::to_string(a.starts_at.time_since_epoch().count())},
+          {"dedup_key", "greenlight/" + a.id},
           {"kind", to_string(a.kind)},
           {"subject", action ? act->name : id},
           {"name", action ? "self-healing action " + act->name : name},
@@ -338,6 +340,7 @@ json alert_record(const Model& m, const HealthState& st, const Alert& a, const N
           {"starts_at", format_rfc3339(a.starts_at)},
           {"ends_at", n.reason == NotifyReason::Resolved ? json(format_rfc3339(a.ends_at)) : json(nullptr)},
           {"labels", std::move(labels)}};
+  if (!m.cluster.replica.empty()) record["annotations"] = {{"replica", m.cluster.replica}};
   if (n.reason == NotifyReason::SeverityChange) {
     record["previous_severity"] = to_string(n.previous);
     record["changed_at"] = format_rfc3339(n.at);
@@ -404,6 +407,7 @@ json alertmanager_payload(const json& record, NotifyReason reason) {
                    {"runbook_url", record.at("runbook_url")},
                    {"dashboard_url", record.at("dashboard_url")}};
   if (!record.at("root_causes").empty()) annotations["root_cause"] = record.at("root_causes")[0].value("message", "");
+  if (record.contains("annotations")) annotations.update(record.at("annotations"));
   json alert{{"labels", labels},
              {"annotations", annotations},
              {"startsAt", record.at("starts_at")},
@@ -437,6 +441,7 @@ json pagerduty_payload(const json& record, NotifyReason reason, const std::strin
                           {"root_causes", record.at("root_causes")},
                           {"affected_flows", record.at("affected_flows")},
                           {"owner", record.at("owner")}}}};
+    if (record.contains("annotations")) event["payload"]["custom_details"]["annotations"] = record.at("annotations");
     event["links"] = json::array({{{"href", record.at("dashboard_url")}, {"text", "greenlight dashboard"}}});
     if (!record.at("runbook_url").get<std::string>().empty()) {
       event["links"].push_back({{"href", record.at("runbook_url")}, {"text", "runbook"}});
@@ -468,6 +473,7 @@ json pagerduty_group_payload(const json& incident, const std::string& routing_ke
                         {"alerts", incident.at("alerts")},
                         {"owner", incident.at("owner")},
                         {"since", incident.at("since")}}}};
+  if (incident.contains("annotations")) event["payload"]["custom_details"]["annotations"] = incident.at("annotations");
   event["links"] = json::array({{{"href", incident.at("dashboard_url")}, {"text", "greenlight dashboard"}}});
   if (!incident.at("runbook_url").get<std::string>().empty()) {
     event["links"].push_back({{"href", incident.at("runbook_url")}, {"text", "runbook"}});

@@ -16,7 +16,10 @@ namespace greenlight::alerting {
 
 // The alert as receivers see it: name, severity, state, summary, description, root causes
 // with their signal messages, affected flows, runbook, owner, dashboard URL, starts_at /
-// ends_at, labels, and dedup_key (stable for one incident of one alert).
+// ends_at, labels, and dedup_key: "greenlight/" + the alert's id, derived from the model
+// only (SPEC 6.5: identical on every replica, never a time), the same for every incident
+// of the alert. With [cluster] replica set, annotations {"replica": NAME}: the only field
+// that differs between replicas.
 nlohmann::json alert_record(const model::Model& m, const model::HealthState& st, const Alert& a, const Notice& n);
 
 // A notification's id: the same alert, incident, reason, severity and receiver always give

@@ -23,7 +23,11 @@ Notification make(const nlohmann::json& record, const Alert& a, NotifyReason rea
                   const std::string& id_suffix = "") {
   Notification n;
   n.record = record;
-  n.id = notification_id(record, reason, receiver) + id_suffix;
+  // The journal key: the wire id (the same on every replica) and this replica's start of
+  // the alert, so that two incidents of one alert are two entries (see Notification::id).
+  n.id = notification_id(record, reason, receiver) + "@" +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(a.starts_at.time_since_epoch()).count()) +
+         id_suffix;
   n.receiver = receiver;
   n.reason = reason;
   n.alert_id = a.id;

@@ -42,7 +42,9 @@
 namespace greenlight::alerting {
 
 struct Notification {
-  std::string id;  // webhook-id / idempotency key: the same for a repeat of the same send
+  // The outbox journal's key, unique per send on this replica: the wire id (wire_id()),
+  // "@" and the alert's start in ms, and "-rN" for a reminder.
+  std::string id;
   std::string receiver;
   NotifyReason reason = NotifyReason::Firing;
   std::string alert_id;
@@ -60,6 +62,12 @@ struct Notification {
   // firing, status and the group's dedup_key. null when not grouped.
   nlohmann::json incident;
 };
+
+// The id receivers see (webhook-id, the payload's "id"): derived only from the alert's
+// dedup_key, the reason, the severity and the receiver, so the same on every replica
+// (SPEC 6.5) and for a retry or a reminder of the same firing. Not unique over time: the
+// next incident of the same alert reuses it, as it reuses the alert's dedup_key.
+inline std::string wire_id(const Notification& n) { return n.id.substr(0, n.id.find('@')); }
 
 inline constexpr model::Duration kAlertmanagerResend{60'000};
 

@@ -10,10 +10,13 @@ namespace {
 using Encoder = Encoded (*)(const model::Receiver&, const std::string&, const std::vector<Notification>&,
                             model::TimePoint);
 
-std::vector<GroupItem> group_items(const std::vector<Notification>& batch) {
+// The items keep references to `ids`, which must outlive them.
+std::vector<GroupItem> group_items(const std::vector<Notification>& batch, std::vector<std::string>& ids) {
+  ids.clear();
+  for (const Notification& n : batch) ids.push_back(wire_id(n));
   std::vector<GroupItem> items;
   items.reserve(batch.size());
-  for (const Notification& n : batch) items.push_back({n.record, n.reason, n.id});
+  for (std::size_t i = 0; i < batch.size(); ++i) items.push_back({batch[i].record, batch[i].reason, ids[i]});
   return items;
 }
 
@@ -32,11 +35,12 @@ ReceiverRequest request_to(const model::Receiver& r, std::string url, const nloh
 Encoded encode_webhook(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
                        model::TimePoint now) {
   const Notification& first = batch.front();
+  std::vector<std::string> ids;
   const nlohmann::json payload =
       first.group_key.empty()
-          ? webhook_payload(first.record, first.reason, first.id, r.name)
-          : webhook_group_payload(group_items(batch), r.name, first.group_key, batch.back().incident);
-  const std::string id = first.group_key.empty() ? first.id : payload.at("id").get<std::string>();
+          ? webhook_payload(first.record, first.reason, wire_id(first), r.name)
+          : webhook_group_payload(group_items(batch, ids), r.name, first.group_key, batch.back().incident);
+  const std::string id = first.group_key.empty() ? wire_id(first) : payload.at("id").get<std::string>();
   ReceiverRequest req = request_to(r, r.url, payload);
   for (const auto& h : r.headers) req.headers.push_back(h);
   req.headers.push_back({"webhook-id", id});
@@ -49,9 +53,17 @@ Encoded encode_webhook(const model::Receiver& r, const std::string& secret, cons
 }
 
 Encoded encode_alertmanager(const model::Receiver& r, const std::string&, const std::vector<Notification>& batch,
-                            model::TimePoint) {
+                            model::TimePoint now) {
   const std::string url = r.url + (r.url.ends_with('/') ? "" : "/") + "api/v2/alerts";
-  return {request_to(r, url, alertmanager_payload(group_items(batch))), {}};
+  std::vector<std::string> ids;
+  nlohmann::json alerts = alertmanager_payload(group_items(batch, ids));
+  // A firing alert ends at now + 4 re-send intervals unless re-sent (as Prometheus sends
+  // them): greenlight re-sends every kAlertmanagerResend, well before, whatever the
+  // Alertmanagers' resolve_timeout; if every replica is gone, they resolve it by then.
+  for (nlohmann::json& a : alerts) {
+    if (!a.contains("endsAt")) a["endsAt"] = model::format_rfc3339(now + 4 * kAlertmanagerResend);
+  }
+  return {request_to(r, url, alerts), {}};
 }
 
 Encoded encode_pagerduty(const model::Receiver& r, const std::string& secret, const std::vector<Notification>& batch,
@@ -71,7 +83,8 @@ Encoded encode_slack(const model::Receiver& r, const std::string& secret, const 
                      model::TimePoint) {
   const std::string& url = r.url.empty() ? secret : r.url;
   if (url.empty()) return {std::nullopt, "no incoming-webhook URL (url_file / url_env)"};
-  return {request_to(r, url, slack_payload(group_items(batch), batch.back().incident)), {}};
+  std::vector<std::string> ids;
+  return {request_to(r, url, slack_payload(group_items(batch, ids), batch.back().incident)), {}};
 }
 
 Encoder encoder_for(model::ReceiverType type) {

@@ -156,6 +156,11 @@ json status_json(const engine::Snapshot& snap, bool only_not_green) {
   json body = status_json(*snap.model, snap.state, only_not_green);
   body["ready"] = snap.ready;
   body["evaluated_at"] = format_rfc3339(snap.evaluated_at);
+  // SPEC 6.5: which replica and which shard of the flows this is (one shard of one: all).
+  const ClusterConfig& c = snap.model->cluster;
+  body["cluster"] = {{"replica", c.replica.empty() ? json(nullptr) : json(c.replica)},
+                     {"shard", c.shard},
+                     {"shards", c.shards}};
   return body;
 }
 

@@ -101,6 +101,7 @@ LoadResult load(std::string_view text, std::string_view path, const LoadOptions&
   const toml::table* flows = top.subtable("flows");
   const toml::table* alerting = top.subtable("alerting");
   const toml::array* actions = top.array("actions");
+  const toml::table* cluster = top.subtable("cluster");
   top.finish();
 
   if (daemon) {
@@ -109,6 +110,7 @@ LoadResult load(std::string_view text, std::string_view path, const LoadOptions&
     model.daemon.state_dir = ctx.resolve(model.daemon.state_dir);
   }
   expand_members_from(ctx, root);
+  if (cluster) load_cluster(ctx, *cluster);
   collect_ids(ctx, root);
   if (components) {
     for (const auto& [k, v] : *components) load_component(ctx, std::string(k.str()), v);
@@ -133,6 +135,7 @@ LoadResult load(std::string_view text, std::string_view path, const LoadOptions&
     sort_by_position(errors);
     return {nullptr, std::move(errors)};
   }
+  if (model.cluster.shards > 1) return load_shard(model, std::move(root), path, options);
   return {std::move(ctx.model), {}};
 }
 

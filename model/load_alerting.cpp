@@ -118,7 +118,7 @@ std::optional<Receiver> load_receiver(LoadContext& ctx, std::string name, const 
     if (auto h = rr.string_table("headers")) rc.headers.assign(h->begin(), h->end());
   } else if (type == "alertmanager") {
     rc.type = ReceiverType::Alertmanager;
-    url(true);
+    load_alertmanager_urls(rr, rc);
   } else if (type == "pagerduty") {
     rc.type = ReceiverType::PagerDuty;
     url(false);

@@ -48,6 +48,15 @@ struct LoadContext {
 // load_daemon.cpp: [daemon]; resolves state_dir and defaults external_url.
 void load_daemon(LoadContext& ctx, const toml::table& t);
 
+// load_cluster.cpp: [cluster] (after [daemon], whose listen it compares peers with).
+void load_cluster(LoadContext& ctx, const toml::table& t);
+// load_cluster.cpp: an alertmanager receiver's `url` or `urls` into rc.urls and rc.url.
+void load_alertmanager_urls(TableReader& rr, Receiver& rc);
+// load_cluster.cpp: with [cluster] shards > 1, load() loads the whole model (so that every
+// error is reported on every shard) and then this: `root` pruned to what the shard keeps
+// (model/cluster.h), loaded again, with `whole`'s [cluster].
+LoadResult load_shard(const Model& whole, toml::table root, std::string_view path, const LoadOptions& options);
+
 // load_components.cpp: one [components.ID] with its signals (and their probe specs).
 // The ids of all components must be known first (collect_ids in load.cpp), so that
 // depends_on and members may name components declared further down.

@@ -233,6 +233,8 @@ struct Receiver {
   std::string name;
   ReceiverType type = ReceiverType::Webhook;
   std::string url;      // webhook, alertmanager (base URL), pagerduty (optional), slack (plain)
+  // alertmanager: every Alertmanager of a cluster (SPEC 6.5), `url` first; `url` is urls[0].
+  std::vector<std::string> urls;
   SecretRef secret;     // webhook signing secret, pagerduty routing key, slack URL
   Headers headers;      // webhook only
   Duration timeout{10'000};
@@ -300,6 +302,14 @@ struct Action {
   Duration verify_within{0};
 };
 
+// [cluster] (SPEC 6.5, model/cluster.h): replicas of one model and shards of its flows.
+struct ClusterConfig {
+  std::string replica;             // this replica's name; "" when not set
+  std::vector<std::string> peers;  // base URLs of the other replicas of this model and shard
+  std::uint32_t shards = 1;
+  std::uint32_t shard = 0;
+};
+
 // ---- the model -----------------------------------------------------------------------
 
 struct Model {
@@ -317,6 +327,7 @@ struct Model {
     Severity severity = Severity::None;
   };
   std::vector<SloAlert> slo_alerts;
+  ClusterConfig cluster;
   Graph graph;  // edges component -> dependency (and group -> member)
   std::vector<Inventory> inventories;  // the groups with members_from, in file order
 

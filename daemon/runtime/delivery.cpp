@@ -242,12 +242,32 @@ void Delivery::submit(const std::vector<Notification>& ns) {
 }
 
 AttemptResult Delivery::send(const Settings& s, const std::vector<Notification>& batch) {
-  Encoded e = encode(s.receiver, s.secret, batch, clock_.now_system());
+  if (s.receiver.urls.size() <= 1) return send_one(s.receiver, s.secret, batch);
+  std::optional<AttemptResult> first_failure;
+  bool delivered = false;
+  for (const std::string& url : s.receiver.urls) {
+    model::Receiver one = s.receiver;
+    one.url = url;
+    AttemptResult a = send_one(one, s.secret, batch);
+    if (a.status >= 200 && a.status < 300 && !a.unsendable) {
+      delivered = true;
+    } else if (!first_failure) {
+      a.error = url + ": " + a.error;
+      first_failure = std::move(a);
+    }
+  }
+  if (delivered || !first_failure) return {200, "", "", false};
+  return *first_failure;
+}
+
+AttemptResult Delivery::send_one(const model::Receiver& receiver, const std::string& secret,
+                                 const std::vector<Notification>& batch) {
+  Encoded e = encode(receiver, secret, batch, clock_.now_system());
   if (!e.request) return {0, e.error, {}, true};
   ReceiverRequest& r = *e.request;
   if (r.sign) {
     r.headers.push_back(
-        {"webhook-signature", standard_webhooks_signature(s.secret, r.sign->id, r.sign->timestamp, r.body)});
+        {"webhook-signature", standard_webhooks_signature(secret, r.sign->id, r.sign->timestamp, r.body)});
   }
   net::HttpRequest req;
   req.method = "POST";

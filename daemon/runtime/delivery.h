@@ -64,7 +64,12 @@ class Delivery {
   void reap_exited_locked();
   void drop(const alerting::Notification& n);
   void run(Worker& w);
+  // An alertmanager receiver with `urls` posts to every Alertmanager of its cluster
+  // (SPEC 6.5): delivered when one of them took it (they gossip; the others get it with
+  // the next re-send), else the first one's failure.
   alerting::AttemptResult send(const Settings& s, const std::vector<alerting::Notification>& batch);
+  alerting::AttemptResult send_one(const model::Receiver& r, const std::string& secret,
+                                   const std::vector<alerting::Notification>& batch);
   void report(const std::string& receiver, const alerting::Batch& batch, const alerting::AttemptResult& result,
               const alerting::QueueOutcome& out);
   void record_final(const std::string& receiver, const alerting::Batch& batch, const alerting::AttemptResult& result,

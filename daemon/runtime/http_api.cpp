@@ -1,4 +1,6 @@
 #include "daemon/runtime/http_api.h"
+
+#include "daemon/runtime/cluster.h"
 #include "daemon/runtime/http_replies.h"
 #include "daemon/runtime/http_whatif.h"
 
@@ -270,13 +272,15 @@ void HttpApi::silence_routes() {
     silence_created(x, now);
     const std::string id = x.id;
     for (const auto& created : silences_.all()) {
-      if (created.id == id) return send_json(res, 201, dashboards::silence_json(created, now));
+      if (created.id != id) continue;
+      return send_json(res, 201, dashboards::silence_json(created, now));
     }
   });
   s.Delete(R"(/api/v1/silences/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     const std::string id = req.matches[1].str();
-    if (!silences_.expire(id, clock_.now_system())) {
+    const model::TimePoint now = clock_.now_system();
+    if (!silences_.expire(id, now)) {
       return send_error(res, 404, "no silence \"" + id + "\" made through the API (configured ones change by reload)");
     }
     silence_expired(id, clock_.now_system());
@@ -289,11 +293,17 @@ void HttpApi::silence_created(const alerting::Silence& x, model::TimePoint now) 
   nlohmann::json detail{{"id", x.id}, {"author", x.author}, {"match", x.match}, {"status", "created"}};
   if (!x.matchers.empty()) detail["matchers"] = dashboards::silence_json(x, now)["matchers"];
   events_.record({0, now, "silence", "silence " + x.id + " by " + x.author + ": " + x.comment, std::move(detail)});
+  // Forwarded to the peers as stored (with its id and times), from either API (SPEC 6.5).
+  if (!cluster_) return;
+  for (const auto& stored : silences_.all()) {
+    if (stored.id == x.id) cluster_->silence_created(stored);
+  }
 }
 
 void HttpApi::silence_expired(const std::string& id, model::TimePoint now) {
   log_.info("silence_expired", "silence " + id + " expired", {{"id", id}});
   events_.record({0, now, "silence", "silence " + id + " expired", {{"id", id}, {"status", "expired"}}});
+  if (cluster_) cluster_->silence_expired(id, now);
 }
 
 // Unrouted requests and handlers that threw answer JSON errors too.

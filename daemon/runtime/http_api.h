@@ -38,6 +38,7 @@ struct HttpAccess {
 class Runtime;
 // http_slos.cpp: GET /api/v1/slos and /api/v1/slos/{flow}/history (SPEC 6.2).
 void add_slo_routes(httplib::Server& s, Runtime& core);
+class Cluster;
 
 class HttpApi {
  public:
@@ -45,6 +46,8 @@ class HttpApi {
           HttpAccess access, SilenceStore& silences, EventLog& events);
   ~HttpApi();
 
+  // Silences and heartbeats taken here are forwarded to the replica's peers (SPEC 6.5).
+  void set_cluster(Cluster* cluster) { cluster_ = cluster; }
   // Adds routes of a caller's own (the demo's), before start().
   void extend(const std::function<void(httplib::Server&)>& add);
   // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
@@ -87,6 +90,7 @@ class HttpApi {
   EventLog& events_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  Cluster* cluster_ = nullptr;  // set before start()
 };
 
 }  // namespace greenlight::daemon

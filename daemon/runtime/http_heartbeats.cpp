@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include "daemon/runtime/http_api.h"
+#include "daemon/runtime/cluster.h"
 #include "daemon/runtime/http_replies.h"
 #include "daemon/stores/files.h"
 #include "dashboards/render.h"
@@ -115,7 +116,9 @@ void HttpApi::ping(const httplib::Request& req, httplib::Response& res, const st
   if (const std::string err = heartbeats_.save(); !err.empty()) {
     log_.error("heartbeat_not_persisted", err, {{"component", p.component}, {"signal", p.signal}});
   }
-  core_.heartbeat_received({p.component, p.signal, now, p.kind, p.exit_code, message});
+  engine::HeartbeatPing forwarded{p.component, p.signal, now, p.kind, p.exit_code, message};
+  if (cluster_) cluster_->heartbeat(forwarded);
+  core_.heartbeat_received(std::move(forwarded));
   const std::string kind(probes::to_string(p.kind));
   log_.info("heartbeat", "heartbeat (" + kind + ") from " + key,
             {{"component", p.component}, {"signal", p.signal}, {"kind", kind}});

@@ -47,6 +47,9 @@ class Metrics {
   // greenlight_inventory_errors_total{group}.
   void inventory(const std::string& group, bool stale);
 
+  // For families of a runtime part's own (daemon/runtime/cluster.h).
+  prometheus::Registry& registry() { return *registry_; }
+
   // The text exposition (format 0.0.4) of everything, with state sets from `snap`.
   std::string render(const engine::Snapshot* snap) const;
 

@@ -12,6 +12,7 @@
 
 #include "daemon/runtime/inventory_watch.h"
 #include "daemon/stores/config_file.h"
+#include "daemon/runtime/cluster.h"
 #include "daemon/runtime/delivery.h"
 #include "daemon/stores/outbox.h"
 #include "daemon/stores/silences.h"
@@ -189,8 +190,13 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   restored.slo = restore_slo(m.daemon.state_dir, log, start.wall);
   Runtime runtime(std::make_unique<engine::Engine>(loaded.model, start, std::move(restored)),
                   path, clock, {log, metrics, heartbeats, probe_runner, outbox, delivery, silences, events, actions});
+  const std::string token = access.auth_token;  // the peers' facts carry the admin token
   HttpApi api(runtime, metrics, heartbeats, log, clock, std::move(access), silences, events);
   if (hooks.routes) api.extend(hooks.routes);
+  Cluster cluster(m.cluster, m.daemon.state_dir, token, {log, metrics.registry(), silences, heartbeats, runtime, events, clock});
+  if (!m.cluster.replica.empty()) silences.set_id_prefix(m.cluster.replica + "-");
+  api.set_cluster(&cluster);
+  api.extend([&cluster](httplib::Server& s) { cluster.routes(s); });
   if (const std::string err = api.start(m.daemon.listen); !err.empty()) {
     log.error("listen", err, {{"listen", m.daemon.listen}});
     probe_runner.stop(std::chrono::milliseconds(0));
@@ -201,9 +207,11 @@ int run_daemon(const std::string& path, LogFormat format, const RunHooks& hooks)
   if (hooks.listening) hooks.listening(url);
   std::jthread runtime_thread([&runtime](std::stop_token stop) { runtime.run(stop); });
   std::optional<InventoryWatch> inventory_watch(std::in_place, runtime, log, kInventoryPoll);
+  cluster.start();
   serve_signals(signals, log, runtime, path);
   inventory_watch.reset();  // before the runtime stops: it may be waiting for a reload
   api.stop();
+  cluster.stop();
   runtime_thread.request_stop();
   runtime_thread.join();
   // Before `runtime` goes: the probes' and actions' callbacks post to it.

@@ -1,5 +1,6 @@
 #include "daemon/stores/silences.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "daemon/stores/files.h"
@@ -89,12 +90,28 @@ std::string SilenceStore::add(alerting::Silence s, model::TimePoint now, std::st
     return {};
   }
   std::lock_guard lock(mutex_);
-  s.id = "s" + std::to_string(next_id_++);
+  s.id = id_prefix_ + "s" + std::to_string(next_id_++);
   // Expired silences older than a day are forgotten.
   std::erase_if(api_, [&](const alerting::Silence& x) { return now - x.ends_at > std::chrono::hours(24); });
   api_.push_back(s);
   save_locked();
   return s.id;
+}
+
+void SilenceStore::put(const alerting::Silence& s) {
+  std::lock_guard lock(mutex_);
+  const auto it = std::find_if(api_.begin(), api_.end(), [&](const alerting::Silence& x) { return x.id == s.id; });
+  if (it == api_.end()) {
+    api_.push_back(s);
+  } else {
+    *it = s;
+  }
+  save_locked();
+}
+
+void SilenceStore::set_id_prefix(std::string prefix) {
+  std::lock_guard lock(mutex_);
+  id_prefix_ = std::move(prefix);
 }
 
 bool SilenceStore::expire(const std::string& id, model::TimePoint now) {

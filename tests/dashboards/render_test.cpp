@@ -76,7 +76,7 @@ TimePoint at_ms(std::int64_t ms) { return from_epoch_ms(ms); }
 
 // ---- evaluation state ------------------------------------------------------------------
 
-TEST_CASE("status_json of a snapshot adds ready and evaluated_at to the model's status",
+TEST_CASE("status_json of a snapshot adds ready, evaluated_at and the cluster to the model's status",
           "[dashboards][render]") {
   World w = green_world();
   w.settle("db", "tcp", Health::Red);
@@ -89,10 +89,13 @@ TEST_CASE("status_json of a snapshot adds ready and evaluated_at to the model's 
   CHECK(all.at("evaluated_at") == format_rfc3339(w.now()));
   CHECK(ids(all.at("flows")) == std::vector<std::string>{"checkout"});
   CHECK(ids(all.at("components")) == std::vector<std::string>{"db", "pricing"});
-  // The same body as the model-and-state form, plus the two fields.
+  // Which replica and shard (SPEC 6.5): one shard of one without [cluster].
+  CHECK(all.at("cluster") == json{{"replica", nullptr}, {"shard", 0}, {"shards", 1}});
+  // The same body as the model-and-state form, plus the three fields.
   json plain = all;
   plain.erase("ready");
   plain.erase("evaluated_at");
+  plain.erase("cluster");
   CHECK(plain == dashboards::status_json(w.model(), w.state()));
 
   // Only the components that are not green: all of them here; none once db recovers.
