@@ -23,6 +23,12 @@ status=0
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" 2>&1 | tee "$log" || status=1
 
+# Live fuzzing (fuzz/README.md): a clang build of the fuzz targets, a few seconds each on
+# top of their corpora (ctest above replayed every corpus already, under gcc's sanitizers).
+echo "==> fuzzing every target for 5 s (clang, libFuzzer) into build-fuzz/"
+fuzz_status=0
+fuzz/run.sh 5 || fuzz_status=1
+
 # The closing line: "N passed, M failed".
 line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -n 1 || true)
 if [ -z "$line" ]; then
@@ -32,5 +38,6 @@ fi
 failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
 total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
 [ "$total" -gt 0 ] || status=1
+[ "$fuzz_status" -eq 0 ] || { echo "fuzzing found a crash (above)"; status=1; }
 echo "tests: $((total - failed)) passed, ${failed} failed"
 exit $status

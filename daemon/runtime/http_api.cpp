@@ -1,4 +1,5 @@
 #include "daemon/runtime/http_api.h"
+#include "daemon/runtime/http_in_process.h"
 #include "daemon/runtime/http_replies.h"
 
 #include "dashboards/assets.h"
@@ -95,7 +96,7 @@ HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Lo
       auth_token_(std::move(auth_token)),
       silences_(silences),
       events_(events),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(std::make_unique<InProcessServer>()) {
   routes();
 }
 
