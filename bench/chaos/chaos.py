@@ -15,12 +15,16 @@ changes; 3 everything green, receivers healthy, until every alert is resolved ev
 Counted per receiver type (one notification = one alert's firing or resolve, identified by
 the webhook id, Alertmanager's labels+startsAt, PagerDuty's dedup_key+event_action, and for
 Slack, which carries no id, by the alert's name and the run of attempts with one status):
-  lost        notifications attempted but never answered with a 2xx, and alerts whose last
-              acknowledged word is not "resolved" at the end;
+  lost        notifications attempted but never answered with a 2xx, alerts whose last
+              acknowledged word is not "resolved" at the end, and incidents (webhook and
+              PagerDuty dedup keys, Alertmanager labels and startsAt) acknowledged firing
+              and never acknowledged resolved;
   resent      notifications acknowledged (2xx) again after a 2xx; those with a SIGKILL within
               1 s after the earlier 2xx are the documented crash window (2xx received, the
-              daemon killed before its journal's "done" line was synced); Alertmanager's
-              re-sends of firing alerts every minute (its protocol) are counted apart;
+              daemon killed before its journal's "done" line was synced; each re-send's
+              seconds from the 2xx to the next SIGKILL are listed); Alertmanager's re-sends
+              of firing alerts (its protocol: every minute and after a restart; it tells
+              alerts apart by labels, so they page nobody) are counted apart;
   false pages notifications first attempted during phase 2 (no state change, restarts only);
   early       retries sooner than a 429's Retry-After (the daemon not restarted in between).
 
@@ -92,11 +96,14 @@ class Receiver(http.server.BaseHTTPRequestHandler):
                  "/slack": "slack"}.get(self.path)
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
         subject, identity, status = describe(rtype, body)
+        incident = {"webhook": lambda: body["alert"]["dedup_key"],
+                    "alertmanager": lambda: [identity[0], identity[1]] if identity else None,
+                    "pagerduty": lambda: body["dedup_key"], "slack": lambda: None}[rtype]()
         fault = None
         if phase[0] == "chaos" and random.random() < fault_share[0]:
             fault = random.choices(["500", "429", "reset", "stall", "slow-2xx"], [30, 25, 25, 10, 10])[0]
         rec = {"t": time.time(), "type": rtype, "subject": subject, "identity": identity, "status": status,
-               "acked": False, "fault": fault}
+               "incident": incident, "acked": False, "fault": fault}
         with lock:
             attempts.append(rec)
             if fault:
@@ -156,8 +163,12 @@ class Flip(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 256  # the default 5 drops connections when every probe runs at once
+
+
 def serve(handler):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]
@@ -249,21 +260,28 @@ def account(rows, kills, steady_from, steady_to):
         for r in mine:
             by_id.setdefault(json.dumps(r["identity"]), []).append(r)
         lost = [k for k, rs in by_id.items() if not any(r["acked"] for r in rs)]
-        resent, in_window, periodic = 0, 0, 0
+        resent, in_window, periodic, kill_after = 0, 0, 0, []
         for rs in by_id.values():
             acks = [r for r in rs if r["acked"]]
             for prev, again in zip(acks, acks[1:]):
-                if t == "alertmanager" and again["t"] - prev["t"] >= 50:
-                    periodic += 1  # Alertmanager's protocol: firing alerts are re-sent every minute
-                    continue
+                if t == "alertmanager" and again["status"] == "firing":
+                    periodic += 1  # Alertmanager's protocol: firing alerts are sent again (every
+                    continue       # minute, and after a restart); it tells them apart by labels
                 resent += 1
-                if any(prev["t"] <= k <= prev["t"] + 1.0 for k in kills):
+                after = [k - prev["t"] for k in kills if prev["t"] <= k <= again["t"]]
+                kill_after.append(round(min(after), 2) if after else None)
+                if after and min(after) <= 1.0:
                     in_window += 1
         last_word = {}
         for r in mine:
             if r["acked"]:
                 last_word[r["subject"]] = r["status"]
         unresolved = [s for s, st in last_word.items() if st != "resolved"]
+        # Incidents (webhook and PagerDuty dedup keys, Alertmanager labels + startsAt) whose
+        # firing was acknowledged and whose resolve never was (Slack carries no incident key).
+        fired = {json.dumps(r["incident"]) for r in mine if r["acked"] and r["status"] == "firing" and r["incident"]}
+        closed = {json.dumps(r["incident"]) for r in mine if r["acked"] and r["status"] == "resolved" and r["incident"]}
+        never_resolved = sorted(fired - closed)
         false_pages = sum(1 for rs in by_id.values() if steady_from <= rs[0]["t"] < steady_to)
         early = 0
         for rs in by_id.values():
@@ -275,9 +293,11 @@ def account(rows, kills, steady_from, steady_to):
                                           any(r["acked"] for r in rs)),
                      "faults_injected": sum(v for k, v in faults[t].items() if k != "slow-2xx"),
                      "slow_2xx": faults[t].get("slow-2xx", 0), "faults": faults[t],
-                     "lost": len(lost) + len(unresolved), "lost_ids": lost[:5], "unresolved": unresolved[:5],
+                     "lost": len(lost) + len(unresolved) + len(never_resolved), "lost_ids": lost[:5],
+                     "unresolved": unresolved[:5], "incidents_never_resolved": never_resolved[:5],
                      "resent_after_2xx": resent, "resent_in_crash_window": in_window,
-                     "alertmanager_periodic_resends": periodic,
+                     "seconds_from_2xx_to_sigkill_of_resent": sorted(kill_after, key=lambda x: (x is None, x)),
+                     "alertmanager_firing_resends": periodic,
                      "false_pages_in_steady_restarts": false_pages, "retry_after_not_honoured": early}
     return report
 
@@ -354,6 +374,8 @@ def main():
     with open(os.path.join(work, "attempts.jsonl"), "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
+    with open(os.path.join(work, "kills.json"), "w") as f:
+        json.dump({"kills": d.kills, "steady": [steady_from, steady_to]}, f)
     report = {"seconds": round(time.time() - t0), "chaos_seconds": round(chaos_end - t0),
               "sigkills_chaos": steady_kills_from, "sigkills_steady": len(d.kills) - steady_kills_from,
               "services": args.services, "fault_share": args.fault_share, "seed": args.seed,

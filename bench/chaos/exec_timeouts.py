@@ -8,8 +8,8 @@ daemon kills the plugin's process group. Variants:
                  outlives its parent, is re-parented to the daemon (a subreaper) and exits
                  later; nobody waits for it (not a timed-out run: the zombie case);
 Zombies: the daemon's children in state Z, sampled through the run and at the end.
-Leftovers: processes still running the plugin's sleeps after the run (timeout variant)
-and after the daemon stopped.
+Leftovers: processes still running the plugin's sleeps once the plugin is gone from the
+model (reloaded without it, the daemon still running) and after the daemon stopped.
 
     python3 bench/chaos/exec_timeouts.py --binary build-release/greenlight --runs 10000
     python3 bench/chaos/exec_timeouts.py --binary build-release/greenlight --runs 2000 --variant exit-orphan
@@ -66,12 +66,13 @@ def runs(port):
     text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     total = 0.0
     for line in text.splitlines():
-        if line.startswith("greenlight_probe_runs_total") and 'kind="exec"' in line:
+        if line.startswith("greenlight_probe_runs_total") and 'type="exec"' in line:
             total += float(line.rsplit(" ", 1)[1])
     return int(total)
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the daemon on the way out
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default="build-release/greenlight")
     ap.add_argument("--runs", type=int, default=10000)
@@ -88,8 +89,9 @@ def main():
     os.chmod(plugin, 0o755)
     port = free_port()
     cfg = os.path.join(work, "exec.toml")
+    header = f'[daemon]\nlisten = "127.0.0.1:{port}"\nstate_dir = "{work}/state"\ninterval = "500ms"\n'
     with open(cfg, "w") as f:
-        f.write(f'[daemon]\nlisten = "127.0.0.1:{port}"\nstate_dir = "{work}/state"\ninterval = "500ms"\n')
+        f.write(header)
         for i in range(args.signals):
             f.write(f'[components.p{i}]\n  [[components.p{i}.signals]]\n  id = "plugin"\n  probe = "exec"\n'
                     f'  command = ["{plugin}"]\n  timeout = "100ms"\n')
@@ -112,11 +114,18 @@ def main():
             z, left = count(proc.pid, marker)
             max_zombies = max(max_zombies, z)
             samples.append((round(time.time() - t0), n, z, left))
+            if len(samples) % 30 == 0:
+                print(f"exec: {n} runs, {z} zombies, {left} leftover", file=sys.stderr, flush=True)
             if n >= args.runs:
                 break
-        # Stop the probes (an empty model would too; SIGTERM is simpler): first count what
-        # is left while the daemon still runs, after the last runs' timeouts.
-        time.sleep(1.0)
+        # Stop the probing without stopping the daemon: reload a model without the plugin
+        # (SIGHUP), let the last runs end, then count while the daemon still runs, as it
+        # would for months.
+        with open(cfg, "w") as f:
+            f.write(header + '[components.idle]\n  [[components.idle.signals]]\n  id = "beat"\n'
+                    '  probe = "heartbeat"\n  red_after = "1h"\n')
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(3)
         z_running, left_running = count(proc.pid, marker)
         final_runs = runs(port)
     finally:
@@ -128,8 +137,8 @@ def main():
         log = f.read()
     print(json.dumps({"variant": args.variant, "runs": final_runs, "seconds": round(time.time() - t0),
                       "timed_out_runs_logged": len(re.findall("timed out", log)),
-                      "zombies_max_during_run": max_zombies, "zombies_at_end": z_running,
-                      "leftover_while_running": left_running, "leftover_after_stop": left_after,
+                      "zombies_max_during_run": max_zombies, "zombies_after_reload_without_plugin": z_running,
+                      "leftover_after_reload_without_plugin": left_running, "leftover_after_stop": left_after,
                       "samples(t,runs,zombies,leftover)": samples[-5:], "work": work}, indent=2))
     sys.exit(1 if (z_running or left_running or left_after) else 0)
 
