@@ -13,7 +13,9 @@ each file's maximum size (bounded files stop growing once their compaction kicks
         --port-offset 200 --listen 127.0.0.1:9951       # the faster clock: 5x the probes and faults
 
 The fault schedule (scaled by the interval): every 40 intervals the next of database,
-recommendations, pricing, payments, backup is injected for 15 intervals, then cleared.
+recommendations, pricing, payments, backup is injected for 15 intervals, then cleared;
+at least 10 s each way, so that a fault outlasts the demo route's group_wait (5 s) and
+pages (the first 200 ms soak, before this floor, paged nobody: BENCHMARKS.md).
 """
 import argparse
 import csv
@@ -120,11 +122,11 @@ def main():
                     fault_on = FAULTS[fault_i % len(FAULTS)]
                     post_fault(args.listen, fault_on, True)
                     injected += 1
-                    fault_at = now + 15 * step
+                    fault_at = now + max(15 * step, 10)  # longer than the demo's group_wait (5 s)
                 else:
                     post_fault(args.listen, fault_on, False)
                     fault_on, fault_i = None, fault_i + 1
-                    fault_at = now + 25 * step
+                    fault_at = now + max(25 * step, 10)
             if now >= next_sample:
                 rss, fds, threads = proc_sample(proc.pid)
                 rows.append({"t": round(now - start, 1), "rss_kib": rss, "fds": fds, "threads": threads,
