@@ -91,6 +91,20 @@ std::vector<pid_t> children() {
   return out;
 }
 
+// posix_spawnp, the child registered as run_command's own before reap_orphans() can see it.
+int spawn_own(pid_t& pid, const char* file, const posix_spawn_file_actions_t* actions,
+              const posix_spawnattr_t* attr, char* const argv[]) {
+  std::lock_guard lock(g_children_mutex);
+  const int rc = posix_spawnp(&pid, file, actions, attr, argv, environ);
+  if (rc == 0) g_waited.insert(pid);
+  return rc;
+}
+
+void forget_own(pid_t pid) {
+  std::lock_guard lock(g_children_mutex);
+  g_waited.erase(pid);
+}
+
 }  // namespace
 
 void reap_orphans() {
@@ -151,10 +165,7 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + timeout;
   pid_t pid = 0;
-  std::unique_lock children_lock(g_children_mutex);  // so that reap_orphans() never takes it
-  const int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-  if (rc == 0) g_waited.insert(pid);
-  children_lock.unlock();
+  const int rc = spawn_own(pid, args[0], &actions, &attr, args.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(out.write);
@@ -200,10 +211,7 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
     }
   }
   if (pidfd >= 0) close(pidfd);
-  {
-    std::lock_guard lock(g_children_mutex);
-    g_waited.erase(pid);
-  }
+  forget_own(pid);
   out.close_all();
   err.close_all();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
