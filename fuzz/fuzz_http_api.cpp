@@ -72,6 +72,12 @@ struct Daemon {
   Daemon() {
     char tmpl[] = "/tmp/greenlight-fuzz-http-XXXXXX";
     dir = mkdtemp(tmpl);
+    static std::string to_remove;  // the state_dir goes when the process does
+    to_remove = dir;
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(to_remove, ec);
+    });
     const std::string path = dir + "/model.toml";
     std::ofstream(path) << kModel;
     std::ofstream(dir + "/admin-token") << "fuzz-admin-token\n";
