@@ -184,7 +184,8 @@ std::optional<std::size_t> AlertBook::find(std::string_view id) const {
   return std::nullopt;
 }
 
-void AlertBook::restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at) {
+void AlertBook::restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at,
+                             const std::string& root_cause) {
   for (Alert& a : alerts_) {
     if (a.id != alert_id) continue;
     a.status = AlertStatus::Firing;
@@ -193,6 +194,7 @@ void AlertBook::restore_told(const std::string& alert_id, Severity severity, Tim
     a.starts_at = starts_at;
     a.told_firing = true;
     a.told_severity = severity;
+    if (!root_cause.empty()) a.labels["root_cause"] = root_cause;
   }
 }
 

@@ -193,7 +193,10 @@ class AlertBook {
 
   // After a restart: receivers were told this alert fires (from the delivery journal).
   // It is held firing, so the next evaluations neither page again nor lose the resolve.
-  void restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at);
+  // `root_cause`: the firing's root_cause label (its resolve must carry the same labels:
+  // Alertmanager tells alerts apart by them); "" when unknown.
+  void restore_told(const std::string& alert_id, Severity severity, TimePoint starts_at,
+                    const std::string& root_cause = "");
 
  private:
   void assess(Alert& a, const model::Model& m, const model::HealthState& st, const std::vector<Silence>& silences,

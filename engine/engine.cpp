@@ -20,7 +20,7 @@ Engine::Engine(std::shared_ptr<const Model> m, Now now, Restored restored)
       signals_restored_(restored.signals_restored) {
   // Receivers told of firings before this start: held firing, no second page.
   for (const Restored::Told& t : restored.told) {
-    book_->restore_told(t.alert_id, t.severity, t.starts_at);
+    book_->restore_told(t.alert_id, t.severity, t.starts_at, t.root_cause);
     dispatcher_.restore_told(t.alert_id, t.receiver, t.last_sent, t.group_key);
   }
   if (!restored.actions.is_null()) healer_->restore(*model_, restored.actions);

@@ -74,6 +74,7 @@ struct Restored {
     model::Severity severity = model::Severity::None;
     model::TimePoint starts_at{}, last_sent{};
     std::string group_key;
+    std::string root_cause{};  // the firing's root_cause label
   };
   std::vector<Told> told;
   nlohmann::json actions;  // state_dir/actions.json, or null

@@ -27,8 +27,13 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
                           std::size_t max_output = 64 * 1024);
 
 // Makes this process the reaper of orphaned grandchildren (Linux PR_SET_CHILD_SUBREAPER),
-// so that the descendants of a killed process group are reaped here, not left as zombies.
-// Call once at daemon start-up.
+// so that the descendants of a killed process group are reaped here, not left as zombies,
+// and starts a thread that reaps, twice a second, the orphans a command left running when
+// it exited (reap_orphans()). Call once at daemon start-up.
 void become_subreaper();
+
+// Reaps the exited children that no run_command is waiting for (orphans inherited as a
+// subreaper); run_command's own children are left to it.
+void reap_orphans();
 
 }  // namespace greenlight::net

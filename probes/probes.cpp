@@ -18,6 +18,7 @@
 #include "net/http_client.h"
 #include "probes/network.h"
 #include "probes/probe.h"
+#include "probes/promql_answer.h"
 
 namespace greenlight::probes {
 
@@ -166,28 +167,7 @@ ProbeOutcome probe_prometheus(const model::PromQuerySpec& spec, model::Duration 
   req.timeout = timeout;
   const HttpResponse res = http_request(req);
   if (res.status == 0) return failure("query " + spec.url + ": " + res.error);
-  try {
-    const auto j = nlohmann::json::parse(res.body);
-    if (res.status != 200 || j.value("status", "") != "success") {
-      return failure("query failed: HTTP " + std::to_string(res.status) + " " + j.value("error", ""));
-    }
-    const auto& data = j.at("data");
-    const std::string type = data.at("resultType");
-    const nlohmann::json* sample = nullptr;
-    if (type == "vector" && !data.at("result").empty()) {
-      sample = &data.at("result").at(0).at("value");
-    } else if (type == "scalar") {
-      sample = &data.at("result");
-    } else if (type == "vector") {
-      return {true, std::nullopt, "query returned no samples", model::Health::Unknown};
-    } else {
-      return failure("query returned a " + type + ", not an instant vector or scalar");
-    }
-    const double v = std::stod(sample->at(1).get<std::string>());
-    return {true, v, spec.query + " = " + fixed(v, std::fabs(v) < 100 ? 3 : 0), {}};
-  } catch (const std::exception& e) {
-    return failure(std::string("unreadable query response: ") + e.what());
-  }
+  return read_query_answer(res.status, res.body, spec.query);
 }
 
 ProbeOutcome probe_scrape(const model::ScrapeSpec& spec, model::Duration timeout) {

@@ -1,6 +1,7 @@
 #include "daemon/runtime/http_api.h"
 
 #include "daemon/runtime/cluster.h"
+#include "daemon/runtime/http_in_process.h"
 #include "daemon/runtime/http_replies.h"
 #include "daemon/runtime/http_whatif.h"
 
@@ -100,8 +101,10 @@ HttpApi::HttpApi(Runtime& core, Metrics& metrics, HeartbeatStore& heartbeats, Lo
       started_(clock.now_system()),
       silences_(silences),
       events_(events),
+      // Plain HTTP is an InProcessServer, so serve_in_process (the fuzz target) reaches
+      // every route; HTTPS needs cpp-httplib's own SSLServer.
       server_(access.tls_cert_file.empty()
-                  ? std::make_unique<httplib::Server>()
+                  ? std::unique_ptr<httplib::Server>(std::make_unique<InProcessServer>())
                   : std::make_unique<httplib::SSLServer>(access.tls_cert_file.c_str(), access.tls_key_file.c_str())) {
   routes();
 }

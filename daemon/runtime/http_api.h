@@ -53,6 +53,9 @@ class HttpApi {
   // Binds `listen` (HOST:PORT) and serves on a background thread. Returns "" or an error.
   std::string start(const std::string& listen);
   void stop();
+  // Serves one raw HTTP request from memory, without a socket, and returns the raw
+  // answer (http_in_process.cpp; for fuzz/ and tests).
+  std::string serve_in_process(std::string_view request);
 
  private:
   void routes();

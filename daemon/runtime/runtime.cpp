@@ -20,7 +20,7 @@ engine::Restored restore(const model::Model& m, const Outbox::Replay& replay, co
   r.state = model::HealthState::initial(m, now);
   r.signals_restored = restore_state(m.daemon.state_dir, m, *r.state, now);  // evaluates too
   for (const Outbox::Told& t : replay.told) {
-    r.told.push_back({t.alert_id, t.receiver, t.severity, t.starts_at, t.last_sent, t.group_key});
+    r.told.push_back({t.alert_id, t.receiver, t.severity, t.starts_at, t.last_sent, t.group_key, t.root_cause});
   }
   // Action attempts survive restarts (state_dir/actions.json).
   if (std::string text; read_file(m.daemon.state_dir + "/actions.json", text)) {

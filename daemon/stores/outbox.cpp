@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -62,7 +63,8 @@ Notification notification_from_json(const json& j) {
   return n;
 }
 
-Outbox::Outbox(std::string state_dir) : path_(std::move(state_dir) + "/outbox.jsonl") {
+Outbox::Outbox(std::string state_dir, std::size_t compact_lines)
+    : path_(std::move(state_dir) + "/outbox.jsonl"), min_compact_(compact_lines) {
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
   fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
@@ -83,17 +85,46 @@ std::string Outbox::append(const std::vector<Notification>& ns) {
   std::string lines;
   for (const Notification& n : ns) lines += enqueue_line(n);
   std::lock_guard lock(mutex_);
-  return write_lines(lines);
+  if (std::string err = write_lines(lines); !err.empty()) return err;
+  maybe_compact_locked(ns.size());
+  return {};
 }
 
 std::string Outbox::done(const std::string& id, const std::string& outcome) {
   const std::string line = done_line(id, outcome);
   std::lock_guard lock(mutex_);
-  return write_lines(line);
+  if (std::string err = write_lines(line); !err.empty()) return err;
+  maybe_compact_locked(1);
+  return {};
 }
 
 Outbox::Replay Outbox::replay() {
   std::lock_guard lock(mutex_);
+  std::string compact;
+  Replay r = read_locked(compact);
+  rewrite_locked(compact);
+  return r;
+}
+
+// The journal only grows between starts but for this: once it holds twice what its
+// compact form held (and at least `compact_lines`), it is rewritten compactly, as a
+// start does; a daemon that runs for months keeps a journal of what is pending or firing.
+void Outbox::maybe_compact_locked(std::size_t lines_written) {
+  lines_ += lines_written;
+  if (lines_ < std::max(min_compact_, 2 * compact_lines_)) return;
+  std::string compact;
+  read_locked(compact);
+  rewrite_locked(compact);
+}
+
+void Outbox::rewrite_locked(const std::string& compact) {
+  if (fd_ >= 0) close(fd_);
+  write_file_atomically(path_, compact);
+  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  compact_lines_ = lines_ = static_cast<std::size_t>(std::count(compact.begin(), compact.end(), '\n'));
+}
+
+Outbox::Replay Outbox::read_locked(std::string& compact) {
   Replay r;
   std::vector<std::pair<std::string, Notification>> enqueued;  // journal order
   std::map<std::string, bool> is_done;
@@ -122,7 +153,6 @@ Outbox::Replay Outbox::replay() {
       ++r.damaged_lines;
     }
   }
-  std::string compact;
   for (auto& [id, n] : enqueued) {
     if (is_done.count(id)) continue;
     compact += enqueue_line(n);
@@ -130,16 +160,16 @@ Outbox::Replay Outbox::replay() {
   }
   for (auto& [alert, receivers] : told) {
     for (auto& [receiver, n] : receivers) {
-      r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at, n.group_key});
+      const json& labels = n.record.is_object() ? n.record.value("labels", json::object()) : json::object();
+      const json rc = labels.is_object() ? labels.value("root_cause", json()) : json();
+      r.told.push_back({alert, receiver, n.severity, n.starts_at, n.created_at, n.group_key,
+                        rc.is_string() ? rc.get<std::string>() : ""});
       // Keep the firing line (marked done if it was) so that the next replay still knows.
       if (is_done.count(n.id)) {
         compact += enqueue_line(n) + done_line(n.id, "delivered");
       }
     }
   }
-  if (fd_ >= 0) close(fd_);
-  write_file_atomically(path_, compact);
-  fd_ = open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   return r;
 }
 

@@ -19,7 +19,9 @@ namespace greenlight::daemon {
 
 class Outbox {
  public:
-  explicit Outbox(std::string state_dir);
+  static constexpr std::size_t kCompactLines = 2000;
+  // `compact_lines`: see replay(); tests make it small.
+  explicit Outbox(std::string state_dir, std::size_t compact_lines = kCompactLines);
   ~Outbox();
 
   struct Told {
@@ -27,13 +29,16 @@ class Outbox {
     model::Severity severity;
     model::TimePoint starts_at, last_sent;
     std::string group_key;
+    std::string root_cause{};  // the firing's root_cause label, for its resolve's labels
   };
   struct Replay {
     std::vector<alerting::Notification> pending;  // in journal order
     std::vector<Told> told;                       // firing, told, not resolved
     std::size_t damaged_lines = 0;
   };
-  // Reads the journal, then rewrites it compactly (pending and told entries only).
+  // Reads the journal, then rewrites it compactly (pending and told entries only). The
+  // journal is also rewritten so while it runs, once it has grown to twice its compact
+  // size and at least kCompactLines lines.
   Replay replay();
 
   // Both return "" or an error; the data is on disk when they return.
@@ -42,9 +47,15 @@ class Outbox {
 
  private:
   std::string write_lines(const std::string& lines);
+  Replay read_locked(std::string& compact);
+  void rewrite_locked(const std::string& compact);
+  void maybe_compact_locked(std::size_t lines_written);
   std::string path_;
   std::mutex mutex_;
   int fd_ = -1;  // guarded by mutex_
+  std::size_t lines_ = 0;          // in the file, as far as known; guarded by mutex_
+  std::size_t compact_lines_ = 0;  // after the last rewrite; guarded by mutex_
+  std::size_t min_compact_ = kCompactLines;
 };
 
 nlohmann::json to_json(const alerting::Notification& n);

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "alerting/content.h"
 #include "alerting/dispatch.h"
 #include "alerting/retry.h"
 #include "tests/support/world.h"
@@ -119,6 +120,36 @@ TEST_CASE("after a restart, a restored firing alert neither pages again nor lose
       CHECK(n.id.ends_with("@" + std::to_string(started.time_since_epoch().count())));
     }
   }
+}
+
+// Found by bench/chaos (issue 18): after a restart, a resolve lacked the firing's
+// root_cause label (a restored alert had none until it was red again), so Alertmanager,
+// which tells alerts apart by their labels, never resolved the alert it had been sent.
+TEST_CASE("after a restart, the resolve carries the labels the firing had", "[alerting][dispatch][restart]") {
+  Alerting before(shop_with_routes(kAlerting));
+  before.w.all_green();
+  before.pass();
+  before.w.settle("database", "tcp", Health::Red);
+  const auto fired = before.pass();
+  const auto firing = std::find_if(fired.begin(), fired.end(), [](const Notification& n) {
+    return n.alert_id == "component/database" && n.receiver == "am";
+  });
+  REQUIRE(firing != fired.end());
+  const std::string root_cause = firing->record["labels"]["root_cause"];
+  CHECK(root_cause == "database");
+
+  Alerting after(shop_with_routes(kAlerting));  // the restarted process, told from the journal
+  after.book.restore_told("component/database", Severity::Critical, firing->starts_at, root_cause);
+  after.d.restore_told("component/database", "am", firing->starts_at);
+  after.w.all_green();
+  const auto ns = after.pass();
+  const auto resolve = std::find_if(ns.begin(), ns.end(), [](const Notification& n) {
+    return n.alert_id == "component/database" && n.receiver == "am";
+  });
+  REQUIRE(resolve != ns.end());
+  CHECK(resolve->reason == NotifyReason::Resolved);
+  CHECK(alertmanager_payload(resolve->record, NotifyReason::Resolved)[0]["labels"] ==
+        alertmanager_payload(firing->record, NotifyReason::Firing)[0]["labels"]);
 }
 
 TEST_CASE("delivery outcomes: 2xx delivered, 408/429/5xx/no answer retried, other 4xx permanent",

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <atomic>
+#include <thread>
 #include <filesystem>
 #include <condition_variable>
 #include <fstream>
@@ -212,6 +214,35 @@ TEST_CASE("a hung command is killed with its whole process group at the timeout"
   const auto o = probes::probe_exec({{hung}}, 200ms);
   CHECK_FALSE(o.ok);
   CHECK(o.message.find("timed out after 200ms (process group killed)") != std::string::npos);
+}
+
+// Found by bench/chaos/exec_timeouts.py (issue 18): a plugin that exits leaving a child
+// behind ("helper &") made that child ours (we are a subreaper), and when it exited nobody
+// waited for it: one zombie per run, for ever.
+TEST_CASE("a child a command leaves behind is reaped when it exits, not left a zombie", "[probes][exec][process]") {
+  net::become_subreaper();
+  const std::string pidfile = temp_dir() + "/orphan.pid";
+  const auto leaves = script("leaves", "sleep 0.3 &\necho $! > " + pidfile + "\nexit 0\n");
+  const auto r = net::run_command({leaves}, 5s);
+  CHECK(r.exit_code == 0);
+  std::string pid;
+  std::ifstream(pidfile) >> pid;
+  REQUIRE_FALSE(pid.empty());
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::filesystem::exists("/proc/" + pid) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);  // polling, with a deadline
+  }
+  CHECK_FALSE(std::filesystem::exists("/proc/" + pid));  // exited and reaped
+  // The reaper leaves run_command's own children alone: each still gets its exit code.
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 8; ++i) {
+    runs.emplace_back([i, &wrong] {
+      if (net::run_command({"/bin/sh", "-c", "exit " + std::to_string(i)}, 5s).exit_code != i) ++wrong;
+    });
+  }
+  for (auto& t : runs) t.join();
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("command output is captured and truncated", "[probes][process]") {
