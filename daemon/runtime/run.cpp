@@ -22,7 +22,7 @@
 namespace greenlight::daemon {
 
 namespace {
-constexpr std::size_t kProbeThreads = 32;
+constexpr std::size_t kProbeThreads = 2;  // file_age only: every other probe is on the event loop
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 
 // Process-wide settings of a daemon; returns the signals the main thread waits for.
