@@ -28,7 +28,7 @@ using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
-constexpr std::size_t kIdlePerOrigin = 4;  // idle keep-alive connections kept per origin
+constexpr std::size_t kIdlePerOrigin = 16;  // idle keep-alive connections kept per origin (a batch's worth)
 }  // namespace
 
 struct ClientCache::Idle {
