@@ -99,7 +99,6 @@ Effects Engine::step(Inputs in, Now now) {
 SteadyTime Engine::wake_at(Now now) const {
   SteadyTime at = std::min({scheduler_.next_due(), next_stale_check_, next_alert_pass_});
   if (dirty_) at = std::min(at, last_publish_ + kPublishEvery);
-  if (in_flight_ > 0) at = std::min(at, now.steady + kTick);  // results to collect
   if (!heartbeat_deadlines_.empty()) {
     const auto until = heartbeat_deadlines_.begin()->first - now.wall;
     at = std::min(at, now.steady + std::chrono::duration_cast<SteadyTime::duration>(until));

@@ -54,8 +54,9 @@ inline constexpr std::chrono::seconds kStaleCheckEvery{1};
 // Readers see new values (latencies, messages) at most this late; state changes at once.
 // Publishing copies the whole state, so it must not happen once per probe result.
 inline constexpr std::chrono::seconds kPublishEvery{1};
-// Results are collected in ticks: at 1,000 probes/s, a wake-up per result costs more CPU
-// than the probes. A result waits at most one tick.
+// Steps are at least a tick apart: at 1,000 probes/s, a step per result costs more CPU
+// than the probes. An arriving result wakes the runtime (it never polls for results), and
+// waits at most one tick to be collected with the others.
 inline constexpr std::chrono::milliseconds kTick{10};
 inline constexpr std::chrono::seconds kAlertPassEvery{1};
 // The objectives' histories go to state_dir this often (Effects::slo_state): every fine

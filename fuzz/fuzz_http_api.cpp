@@ -101,7 +101,7 @@ struct Daemon {
     runtime = std::make_unique<Runtime>(
         std::make_unique<engine::Engine>(model, start, restore(*model, replay, *heartbeats, start.wall)), path, clock,
         Adapters{*log, *metrics, *heartbeats, *probes, *outbox, *delivery, *silences, *events, *actions});
-    api = std::make_unique<HttpApi>(*runtime, *metrics, *heartbeats, *log, clock, "fuzz-admin-token", *silences,
+    api = std::make_unique<HttpApi>(*runtime, *metrics, *heartbeats, *log, clock, HttpAccess{"fuzz-admin-token", "", "", ""}, *silences,
                                     *events);
     thread = std::jthread([this](std::stop_token stop) { runtime->run(stop); });
     // The first evaluation publishes the snapshot every read handler needs.

@@ -149,6 +149,7 @@ HttpSpec load_http(LoadContext& ctx, TableReader& r) {
   }
   if (auto v = r.string("ca_file")) h.ca_file = ctx.resolve(*v);
   if (auto v = r.boolean("tls_verify")) h.tls_verify = *v;
+  if (auto v = r.boolean("keepalive")) h.keepalive = *v;
   return h;
 }
 

@@ -44,6 +44,7 @@ struct HttpSpec {
   std::string expect_body;         // ECMAScript regex searched in the body; empty: none
   std::string ca_file;             // absolute after load
   bool tls_verify = true;
+  bool keepalive = false;          // reuse the connection between probes (opt-in)
   friend bool operator==(const HttpSpec&, const HttpSpec&) = default;
 };
 struct TcpSpec {

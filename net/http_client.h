@@ -1,7 +1,8 @@
 #pragma once
 
-// A one-shot HTTP(S) request with explicit timeouts, over cpp-httplib (whose own
-// defaults are minutes). Shared by the http, prometheus and scrape probes.
+// A one-shot HTTP(S) request with one deadline and a capped body: the event-loop client
+// (net/http_async.h) run on the caller's thread. Deliveries, actions and `greenlight
+// check` use it; the daemon's probes use the event-loop client directly.
 
 #include <cstddef>
 #include <string>
@@ -19,12 +20,15 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<std::pair<std::string, std::string>> query;  // appended, URL-encoded
   std::string body;
-  // For connect, and again for each read or write; the body must also be complete within
-  // it, counted from the start (a server dripping it byte by byte does not hold a probe or
-  // a delivery worker for longer).
+  // One deadline for the whole request (connect, TLS handshake, write, the complete
+  // response), counted from its start: a server dripping its body byte by byte does not
+  // hold a probe or a delivery worker for longer.
   model::Duration timeout{10'000};
   std::string ca_file;
   bool tls_verify = true;
+  // Reuse the connection for the next request to the same origin (signal key
+  // `keepalive = true`); the default closes it, so that each probe proves connection set-up.
+  bool keepalive = false;
 };
 
 struct HttpResponse {

@@ -100,12 +100,12 @@ int spawn_own(pid_t& pid, const char* file, const posix_spawn_file_actions_t* ac
   return rc;
 }
 
-void forget_own(pid_t pid) {
+}  // namespace
+
+void forget_child(int pid) {
   std::lock_guard lock(g_children_mutex);
   g_waited.erase(pid);
 }
-
-}  // namespace
 
 void reap_orphans() {
   std::lock_guard lock(g_children_mutex);
@@ -130,18 +130,18 @@ void become_subreaper() {
   });
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, model::Duration timeout, std::size_t max_output) {
-  CommandResult r;
+Spawned spawn_command(const std::vector<std::string>& argv) {
+  Spawned sp;
   if (argv.empty()) {
-    r.error = "empty command";
-    return r;
+    sp.error = "empty command";
+    return sp;
   }
   Pipe out, err;
   if (!out.open() || !err.open()) {
     out.close_all();
     err.close_all();
-    r.error = std::string("pipe: ") + std::strerror(errno);
-    return r;
+    sp.error = std::string("pipe: ") + std::strerror(errno);
+    return sp;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -162,25 +162,58 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + timeout;
   pid_t pid = 0;
   const int rc = spawn_own(pid, args[0], &actions, &attr, args.data());
+  sp.pid = pid;
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(out.write);
   close(err.write);
-  out.write = err.write = -1;
   if (rc != 0) {
-    out.close_all();
-    err.close_all();
-    r.error = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    close(out.read);
+    close(err.read);
+    sp.pid = -1;
+    sp.error = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    return sp;
+  }
+  sp.out = out.read;
+  sp.err = err.read;
+  // glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++; the system call is the same.
+  sp.pidfd = static_cast<int>(syscall(SYS_pidfd_open, sp.pid, 0));
+  if (sp.pidfd >= 0) fcntl(sp.pidfd, F_SETFD, FD_CLOEXEC);
+  return sp;
+}
+
+bool reap_group(int pgid) {
+  while (true) {
+    siginfo_t info{};
+    if (waitid(P_PGID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG) != 0) return true;  // ECHILD: none left
+    if (info.si_pid == 0) return false;  // some still alive
+  }
+}
+
+void take_status(CommandResult& r, int status) {
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+}
+
+bool read_available(int fd, std::string& into, std::size_t max, bool& truncated) {
+  return drain(fd, into, max, truncated);
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, model::Duration timeout, std::size_t max_output) {
+  CommandResult r;
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
+  const Spawned sp = spawn_command(argv);
+  if (sp.pid < 0) {
+    r.error = sp.error;
     return r;
   }
   r.started = true;
-
-  // glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++; the system call is the same.
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  const pid_t pid = sp.pid;
+  const int pidfd = sp.pidfd;
+  Pipe out{sp.out, -1}, err{sp.err, -1};
   int status = 0;
   bool exited = false;
   while (!exited) {
@@ -211,14 +244,11 @@ CommandResult run_command(const std::vector<std::string>& argv, model::Duration 
     }
   }
   if (pidfd >= 0) close(pidfd);
-  forget_own(pid);
+  forget_child(pid);
   out.close_all();
   err.close_all();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!r.timed_out) {
-    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  }
+  if (!r.timed_out) take_status(r, status);
   return r;
 }
 

@@ -8,12 +8,10 @@
 namespace greenlight::probes {
 
 using net::CommandResult;
-using net::run_command;
 
 // The Nagios plugin API: exit code -> state, the first line -> message, the first
 // performance value -> the signal's value.
-model::ProbeOutcome probe_exec(const model::ExecSpec& spec, model::Duration timeout) {
-  const CommandResult r = run_command(spec.command, timeout);
+model::ProbeOutcome exec_outcome(const model::ExecSpec& spec, model::Duration timeout, const CommandResult& r) {
   if (!r.started) return {false, std::nullopt, r.error, std::nullopt};
   if (r.timed_out) {
     return {false, std::nullopt,

@@ -1,6 +1,6 @@
 #include "probes/runner.h"
 
-#include "net/http_client.h"
+#include "probes/loop_probes.h"
 
 namespace greenlight::probes {
 
@@ -14,32 +14,35 @@ double ProbeRunner::since(SteadyTime slot) const {
 ProbeRunner::~ProbeRunner() { stop(std::chrono::milliseconds(0)); }
 
 void ProbeRunner::submit(std::vector<Job> jobs) {
-  std::vector<std::pair<HttpRequest, HttpEngine::Callback>> http;
+  std::vector<ProbeLoop::Task> tasks;
+  tasks.reserve(jobs.size());
+  const model::TimePoint now = clock_.now_system();
   for (Job& job : jobs) {
     const model::Signal& sig = job.model->signals[job.signal];
-    if (const auto* spec = std::get_if<model::HttpSpec>(&sig.spec); spec && HttpEngine::handles(spec->url)) {
-      hooks_.started(since(job.slot));
-      http.emplace_back(http_request_for(*spec, sig.timeout), [this, job = std::move(job)](HttpResponse res) {
-        const auto& s = std::get<model::HttpSpec>(job.model->signals[job.signal].spec);
-        ProbeRun run{http_outcome(s, res), std::chrono::duration<double>(res.seconds)};
-        hooks_.finished(model::ProbeKind::Http, run.outcome.ok, res.seconds);
+    hooks_.started(since(job.slot));
+    if (sig.kind == model::ProbeKind::FileAge) {
+      pool_.submit([this, job = std::move(job), now] {
+        const model::Signal& s = job.model->signals[job.signal];
+        ProbeRun run = run_probe(s, ProbeContext{now, {}});
+        hooks_.finished(s.kind, run.outcome.ok, run.duration.count());
         job.done(std::move(run));
       });
       continue;
     }
-    pool_.submit([this, job = std::move(job)] {
-      hooks_.started(since(job.slot));
+    tasks.push_back([this, job = std::move(job), now](boost::asio::io_context& ioc, net::ClientCache& cache) mutable {
       const model::Signal& s = job.model->signals[job.signal];
-      ProbeRun run = run_probe(s, ProbeContext{clock_.now_system(), {}});
-      hooks_.finished(s.kind, run.outcome.ok, run.duration.count());
-      job.done(std::move(run));
+      start_probe(ioc, cache, s, ProbeContext{now, {}}, [this, job = std::move(job)](ProbeRun run) {
+        const model::Signal& sig = job.model->signals[job.signal];
+        hooks_.finished(sig.kind, run.outcome.ok, run.duration.count());
+        job.done(std::move(run));
+      });
     });
   }
-  if (!http.empty()) http_.submit(std::move(http));
+  loop_.submit(std::move(tasks));
 }
 
 std::size_t ProbeRunner::stop(std::chrono::milliseconds grace) {
-  http_.stop();
+  loop_.stop();
   return pool_.stop(grace);
 }
 

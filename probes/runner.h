@@ -1,10 +1,10 @@
 #pragma once
 
 // The one seam between the runtime and the probes: submit() takes the probes due now and
-// chooses where each runs. Plain-http signals go to one event loop (probes/http_engine.h:
-// many requests in flight on a single thread); every other kind to a bounded pool of
-// threads (probes/pool.h), where a hung probe occupies one thread until its own timeout.
-// The runtime no longer knows which kind goes where.
+// chooses where each runs. Every network and exec probe runs on one event loop
+// (probes/loop.h: many in flight on a single thread). Only file_age goes to a small pool of
+// threads (probes/pool.h): stat() is the one call that truly blocks (a hung network
+// filesystem would hold it until the kernel gives up, and the loop with it).
 // Thread-safety: submit() and stop() from any thread; `done` and the hooks run on the
 // probe's thread (pool or event loop) and must not block.
 
@@ -14,7 +14,7 @@
 
 #include "model/clock.h"
 #include "model/model.h"
-#include "probes/http_engine.h"
+#include "probes/loop.h"
 #include "probes/pool.h"
 #include "probes/probe.h"
 #include "probes/scheduler.h"
@@ -27,6 +27,7 @@ class ProbeRunner {
     std::function<void(double lag_seconds)> started;  // a probe starts, this late after its slot
     std::function<void(model::ProbeKind, bool ok, double seconds)> finished;
   };
+  // `threads`: the pool for file_age probes.
   ProbeRunner(std::size_t threads, const model::Clock& clock, Hooks hooks);
   ~ProbeRunner();
 
@@ -38,7 +39,7 @@ class ProbeRunner {
   };
   void submit(std::vector<Job> jobs);
 
-  // Stops the event loop (its requests are abandoned) and the pool: queued jobs are
+  // Stops the event loop (its probes are abandoned) and the pool: queued jobs are
   // dropped, running ones waited for up to `grace`. Returns how many were still running.
   std::size_t stop(std::chrono::milliseconds grace);
 
@@ -47,7 +48,7 @@ class ProbeRunner {
   const model::Clock& clock_;
   Hooks hooks_;
   ProbePool pool_;
-  HttpEngine http_;
+  ProbeLoop loop_;
 };
 
 }  // namespace greenlight::probes

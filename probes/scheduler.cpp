@@ -1,5 +1,6 @@
 #include "probes/scheduler.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace greenlight::probes {
@@ -7,13 +8,22 @@ namespace greenlight::probes {
 Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
   interval_.resize(m.signals.size());
   in_flight_.assign(m.signals.size(), 0);
+  double per_second = 0;  // the model's probe rate
+  for (const model::Signal& sig : m.signals) per_second += 1000.0 / static_cast<double>(std::max<std::int64_t>(sig.interval.count(), 1));
+  if (per_second > 0) {
+    grain_ = std::min<std::chrono::nanoseconds>(
+        kMaxSlotGrain, std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * kSlotBatch / per_second)));
+  }
   for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
     const model::Signal& sig = m.signals[s];
     interval_[s] = std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval);
     const auto key = m.signal_key(s);
     const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], kFirstRoundSpread);
-    const auto offset =
+    auto offset =
         std::chrono::nanoseconds(static_cast<std::int64_t>(model::stable_hash(key) % static_cast<std::uint64_t>(spread.count())));
+    if (spread > grain_ && grain_ > std::chrono::milliseconds(1)) {  // probes start in batches, in (0, spread]
+      offset = std::min<std::chrono::nanoseconds>(offset - offset % grain_ + grain_, spread);
+    }
     queue_.push({start + offset, s});
   }
 }

@@ -2,7 +2,7 @@
 
 // When each signal runs: a pure next-due queue over steady time (no clock inside; the
 // caller passes `now`). Signal i runs at start + offset_i + k * interval_i, where
-// offset_i = hash("component/signal") % min(interval_i, 10s) spreads a model's probes
+// offset_i = hash("component/signal") % min(interval_i, 10s), rounded up to the grain, spreads a model's probes
 // evenly and the same way on every start (no thundering herd), while every signal still
 // runs once within the first ten seconds (a 1h TLS check is not unknown for an hour). Slots are fixed, so lateness never
 // accumulates into drift. A signal whose previous run is still in flight when it is due
@@ -21,6 +21,14 @@ namespace greenlight::probes {
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 inline constexpr std::chrono::seconds kFirstRoundSpread{10};
+// Offsets are whole multiples of a grain chosen so that about kSlotBatch probes share a
+// grain point (at most kMaxSlotGrain): they start together, in one step of the engine and
+// one hand-off to the event loop, instead of a wake-up of each thread per probe (at 100
+// probes/s that was most of a probe's CPU; BENCHMARKS.md, issue 16). Slots stay exact: no
+// lag is added, only the offsets are coarser; at 1,000 probes/s and more the grain is below
+// the engine's tick and changes nothing.
+inline constexpr double kSlotBatch = 10;
+inline constexpr std::chrono::milliseconds kMaxSlotGrain{100};
 
 class Scheduler {
  public:
@@ -42,6 +50,7 @@ class Scheduler {
   // The earliest next slot (SteadyTime::max() without signals).
   SteadyTime next_due() const;
   std::uint64_t skipped() const { return skipped_; }
+  std::chrono::nanoseconds grain() const { return grain_; }
   bool in_flight(model::SignalIndex s) const { return in_flight_[s] != 0; }
 
  private:
@@ -54,6 +63,7 @@ class Scheduler {
   std::vector<std::uint8_t> in_flight_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::uint64_t skipped_ = 0;
+  std::chrono::nanoseconds grain_{0};  // offsets are multiples of it (0: none)
   std::vector<model::SignalIndex> urgent_;  // run_now(), in order
 };
 

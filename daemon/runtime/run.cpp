@@ -26,7 +26,7 @@
 namespace greenlight::daemon {
 
 namespace {
-constexpr std::size_t kProbeThreads = 32;
+constexpr std::size_t kProbeThreads = 2;  // file_age only: every other probe is on the event loop
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 // How often members_from's file_sd files are compared with what the model was loaded from.
 constexpr auto kInventoryPoll = std::chrono::milliseconds(1000);

@@ -132,9 +132,16 @@ void Runtime::start_probes(const std::vector<engine::ProbeStart>& starts) {
   for (const engine::ProbeStart& p : starts) {
     jobs.push_back({engine_->model_ptr(), p.signal, p.slot, [this, p](probes::ProbeRun run) {
                       run.outcome.seconds = static_cast<float>(run.duration.count());
-                      std::lock_guard lock(mutex_);
-                      inbox_.results.push_back({p.generation, p.signal, std::move(run.outcome)});
-                      // No notify: the runtime collects results on its next tick.
+                      bool wake = false;
+                      {
+                        std::lock_guard lock(mutex_);
+                        // The first result of a batch wakes the runtime, unless it wakes
+                        // within a tick anyway (the next slot): the rest join it.
+                        wake = inbox_.results.empty() &&
+                               sleeping_until_ > std::chrono::steady_clock::now() + engine::kTick;
+                        inbox_.results.push_back({p.generation, p.signal, std::move(run.outcome)});
+                      }
+                      if (wake) wake_.notify_all();
                     }});
   }
   io_.probes.submit(std::move(jobs));
@@ -220,10 +227,15 @@ void Runtime::run(std::stop_token stop) {
     }
     carry_out(fx, t);
 
+    // Sleeps until something is due or arrives: no polling. A probe result wakes it only
+    // when it would sleep longer than a tick; otherwise it joins the next step.
     std::unique_lock lock(mutex_);
+    sleeping_until_ = fx.wake_at;
     wake_.wait_until(lock, stop, fx.wake_at, [&] {
-      return !inbox_.reloads.empty() || !inbox_.heartbeats.empty() || !inbox_.actions.empty();
+      return !inbox_.reloads.empty() || !inbox_.heartbeats.empty() || !inbox_.actions.empty() ||
+             (!inbox_.results.empty() && sleeping_until_ > std::chrono::steady_clock::now() + engine::kTick);
     });
+    sleeping_until_ = engine::SteadyTime::min();
   }
   const model::Model& last = engine_->model();
   if (const std::string err = save_state(last.daemon.state_dir, last, engine_->state(), clock_.now_system());

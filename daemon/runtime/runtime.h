@@ -100,6 +100,7 @@ class Runtime {
   std::mutex mutex_;
   std::condition_variable_any wake_;
   Inbox inbox_;  // guarded by mutex_
+  engine::SteadyTime sleeping_until_ = engine::SteadyTime::min();  // guarded by mutex_: the runtime's wake-up
 
   std::atomic<std::shared_ptr<const engine::Snapshot>> snapshot_;
 };

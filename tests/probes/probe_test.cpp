@@ -16,7 +16,7 @@
 
 #include "probes/probe.h"
 #include "net/http_client.h"
-#include "probes/http_engine.h"
+#include "probes/loop.h"
 #include "net/process.h"
 #include "tests/support/http_fixture.h"
 #include "tests/support/process.h"
@@ -350,7 +350,7 @@ TEST_CASE("the tls probe reports days until the certificate expires", "[probes][
 TEST_CASE("the event-loop HTTP engine gives the same outcomes as the blocking client", "[probes][http][engine]") {
   HttpFixture f;
   install_routes(f);
-  probes::HttpEngine engine;
+  probes::ProbeLoop engine;
   // Submits every spec at once (they run concurrently) and waits for all outcomes.
   auto run_all = [&](const std::vector<model::HttpSpec>& specs, model::Duration timeout) {
     std::mutex m;

@@ -92,3 +92,23 @@ TEST_CASE("a long interval still runs its first probe within the first round", "
   CHECK(s.take_due(t0 + kFirstRoundSpread).size() == 50);
   CHECK(s.next_due() >= t0 + 1h);
 }
+
+TEST_CASE("probes start in batches on the slot grain, without lag", "[probes][scheduler]") {
+  auto m = many_signals(1000, "10s");  // 100 probes/s: 10 a grain point at 100 ms
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  CHECK(s.grain() == kMaxSlotGrain);
+  std::set<SteadyTime::duration> points;
+  for (int i = 0; i <= 1000; ++i) {  // the first round in 10 ms ticks
+    for (const auto& d : s.take_due(t0 + i * 10ms)) {
+      CHECK((d.slot - t0) % s.grain() == SteadyTime::duration::zero());
+      CHECK(t0 + i * 10ms - d.slot < 10ms);  // started at its slot
+      points.insert(d.slot - t0);
+      s.finished(d.signal);
+    }
+  }
+  CHECK(points.size() <= 100);  // 1000 probes in at most 100 batches
+  CHECK(points.size() > 80);    // still spread over the whole round
+  // Ten times the rate: a grain of 10 ms, the engine's tick.
+  CHECK(Scheduler(*many_signals(1000, "1s"), t0).grain() == 10ms);
+}
