@@ -79,10 +79,16 @@ void build_graph(LoadContext& ctx) {
 
 LoadResult load(std::string_view text, std::string_view path, const LoadOptions& options) {
   LoadContext ctx(path, options);
-  const std::string& file = ctx.errors.file();
-  std::optional<toml::table> assembled = assemble(text, file, options, ctx.errors);
+  std::optional<toml::table> assembled = assemble(text, ctx.errors.file(), options, ctx.errors);
   if (!assembled) return {nullptr, ctx.errors.take()};
-  toml::table& root = *assembled;
+  return load_assembled(ctx, *assembled);
+}
+
+// The one TOML tree (includes merged, ${VAR} expanded, by assemble()) into a model.
+LoadResult load_assembled(LoadContext& ctx, toml::table& root) {
+  const LoadOptions& options = ctx.options;
+  const std::string& file = ctx.errors.file();
+  const std::string_view path = file;
   std::map<const toml::table*, std::string> sections;
   if (options.on_key) {
     sections = schema_sections(root);

@@ -2,7 +2,6 @@
 // the model (model/cluster.h).
 
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "model/cluster.h"
@@ -130,12 +129,23 @@ LoadResult load_shard(const Model& whole, toml::table root, std::string_view pat
     }
   }
   root.insert_or_assign("cluster", toml::table{});  // loaded as a whole model, then given back
-  root.erase("include");  // whatever `root` included is in it already
-  std::ostringstream text;
-  text << root;
-  LoadResult part = load(text.str(), path, options);
-  // load() built it and nothing else holds it yet: give it back its [cluster].
-  if (part.model) std::const_pointer_cast<Model>(part.model)->cluster = c;
+  // The tree is the assembled one (includes merged, ${VAR} expanded) and its groups'
+  // members_from are expanded into members already: loaded as it is, not printed and
+  // parsed again (that expanded $${ twice and met members_from beside its members).
+  if (toml::table* components = root["components"].as_table()) {
+    for (auto&& [id, component] : *components) {
+      if (toml::table* t = component.as_table()) t->erase("members_from");
+    }
+  }
+  LoadContext ctx(path, options);
+  LoadResult part = load_assembled(ctx, root);
+  // load_assembled() built it and nothing else holds it yet: give it back its [cluster]
+  // and the inventories its members came from.
+  if (part.model) {
+    Model& m = *std::const_pointer_cast<Model>(part.model);
+    m.cluster = c;
+    m.inventories = whole.inventories;
+  }
   return part;
 }
 

@@ -56,6 +56,8 @@ void load_alertmanager_urls(TableReader& rr, Receiver& rc);
 // error is reported on every shard) and then this: `root` pruned to what the shard keeps
 // (model/cluster.h), loaded again, with `whole`'s [cluster].
 LoadResult load_shard(const Model& whole, toml::table root, std::string_view path, const LoadOptions& options);
+// load.cpp: the assembled TOML tree (assemble(): includes, ${VAR}) into a model.
+LoadResult load_assembled(LoadContext& ctx, toml::table& root);
 
 // load_components.cpp: one [components.ID] with its signals (and their probe specs).
 // The ids of all components must be known first (collect_ids in load.cpp), so that

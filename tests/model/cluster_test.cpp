@@ -175,3 +175,30 @@ run = ["/bin/true"]
   CHECK(actions == std::set<std::string>{"restart-web", "restart-db"});
   CHECK(lonely == std::set<std::string>{std::to_string(shard_of("lonely", 2))});
 }
+
+TEST_CASE("a shard is loaded from the assembled tree: $${ stays a literal ${, once", "[model][cluster]") {
+  // load_shard printed the pruned tree and parsed it again, which expanded "$${" a second
+  // time (here into an unset variable: a config error) and met members_from beside the
+  // members it had been expanded into.
+  const std::string text = R"([cluster]
+replica = "a"
+shards = 2
+shard = 0
+[components.db]
+runbook = "https://wiki/db?q=$${NOT_SET}"
+[components.cache]
+runbook = "https://wiki/cache?q=$${NOT_SET}"
+[flows.checkout]
+steps = ["db"]
+[flows.email-preferences]
+steps = ["cache"]
+)";
+  for (int shard = 0; shard < 2; ++shard) {
+    std::string t = text;
+    t.replace(t.find("shard = 0"), 9, "shard = " + std::to_string(shard));
+    const auto m = require_model(HM_HERE, t, "model.toml");
+    REQUIRE(m->components.size() == 1);
+    CHECK(m->components[0].runbook.ends_with("?q=${NOT_SET}"));
+    CHECK(m->cluster.shard == static_cast<std::uint32_t>(shard));
+  }
+}
