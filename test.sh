@@ -16,7 +16,7 @@ trap 'rm -f "$log"' EXIT
 
 echo "==> building greenlight and every test with AddressSanitizer and UndefinedBehaviorSanitizer into build-asan/"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DGREENLIGHT_SANITIZE=ON -DBUILD_TESTING=ON \
-  -DGREENLIGHT_BENCH=ON >/dev/null
+  -DGREENLIGHT_BENCH=ON -DGREENLIGHT_UNITY=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 echo "==> ctest: every test under sanitizers"
 status=0
