@@ -23,14 +23,11 @@ status=0
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" 2>&1 | tee "$log" || status=1
 
-# Live fuzzing (fuzz/README.md): ctest above replayed every fuzz corpus under gcc's
-# sanitizers; here a lean clang build fuzzes the targets that need only the model library or
-# a few sources, 5 s each. http_api needs the whole daemon under clang (about 3 more minutes
-# of a fresh clone's budget, BENCHMARKS.md "Under fire"): its corpus is replayed above, and
-# `fuzz/run.sh 600 http_api` fuzzes it.
-echo "==> fuzzing model_load, nagios, exposition, promql, receiver_answers for 5 s each (clang, libFuzzer) into build-fuzz/"
-fuzz_status=0
-fuzz/run.sh 5 model_load nagios exposition promql receiver_answers || fuzz_status=1
+# Fuzzing: ctest above replayed every fuzz corpus (fuzz/corpus/, every crash ever found)
+# through the targets under gcc's sanitizers. Live fuzzing with clang and libFuzzer
+# (`fuzz/run.sh SECONDS [TARGET...]`, fuzz/README.md) is not run here: its clang build
+# and 5 s per target took 70 s of a fresh clone's 8-minute budget, which the merged tree
+# no longer has (BENCHMARKS.md, "./test.sh on a fresh clone").
 
 # The closing line: "N passed, M failed".
 line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -n 1 || true)
@@ -41,6 +38,5 @@ fi
 failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
 total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
 [ "$total" -gt 0 ] || status=1
-[ "$fuzz_status" -eq 0 ] || { echo "fuzzing found a crash (above)"; status=1; }
 echo "tests: $((total - failed)) passed, ${failed} failed"
 exit $status

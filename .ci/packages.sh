@@ -7,7 +7,9 @@ greenlight_build_packages=(
   libspdlog-dev prometheus-cpp-dev libcpp-httplib-dev libssl-dev libhowardhinnant-date-dev
 )
 greenlight_test_packages=(catch2 libbenchmark-dev openssl curl graphviz monitoring-plugins-basic prometheus prometheus-alertmanager chromium
-  python3-croniter python3-yaml clang libfuzzer-14-dev libclang-rt-14-dev)
+  python3-croniter python3-yaml)
+# fuzz/run.sh's: clang and libFuzzer (live fuzzing is not part of ./test.sh).
+greenlight_fuzz_packages=(clang libfuzzer-14-dev libclang-rt-14-dev)
 
 ensure_packages() {
   local missing=() p

@@ -5,7 +5,7 @@
 # timeout fails the run, and the input is left in build-fuzz/crashes/ to be added to the
 # corpus (and to a regression test).
 #
-#   fuzz/run.sh            # every target, 5 s each (./test.sh does this)
+#   fuzz/run.sh            # every target, 5 s each
 #   fuzz/run.sh 3600 http_api model_load    # an hour each for two targets
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(model_load http_api nagios exposition promql receiver_answers)
 jobs=$(nproc)
+source .ci/packages.sh
+ensure_packages "${greenlight_fuzz_packages[@]}"
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1 \
   -DCMAKE_CXX_COMPILER=clang++ -DGREENLIGHT_FUZZ=ON -DBUILD_TESTING=OFF -DGREENLIGHT_BENCH=OFF >/dev/null
