@@ -20,6 +20,35 @@ std::size_t slot(std::int64_t bucket, std::size_t count) {
   return static_cast<std::size_t>(((bucket % n) + n) % n);
 }
 
+// One ring of buckets (the fine or the coarse one, its windows those with `coarse` alike)
+// moved on to bucket `to`: the buckets that leave each window come out of its running sum,
+// and the buckets entered start empty. A jump past the whole ring empties it.
+template <typename Windows, typename Ring>
+void rotate_ring(Windows& windows, bool coarse, std::int64_t& cur, Ring& bad, Ring& measured, std::int64_t to) {
+  const std::size_t count = bad.size();
+  if (to - cur >= static_cast<std::int64_t>(count)) {
+    bad.fill(0);
+    measured.fill(0);
+    for (auto& w : windows) {
+      if (w.coarse == coarse) w.sum = {};
+    }
+    cur = to;
+    return;
+  }
+  while (cur < to) {
+    ++cur;
+    for (auto& w : windows) {  // the bucket that leaves each window
+      if (w.coarse != coarse) continue;
+      const std::size_t s = slot(cur - w.buckets, count);
+      w.sum.bad -= bad[s];
+      w.sum.measured -= measured[s];
+    }
+    const std::size_t s = slot(cur, count);
+    bad[s] = 0;
+    measured[s] = 0;
+  }
+}
+
 // Coarse buckets: an hour, or window / 720 rounded up to whole hours, so that the
 // objective's window fits in the ring (720 buckets plus the one being filled).
 Duration coarse_width_of(const Objective& o) {
@@ -93,52 +122,10 @@ void SloHistory::add(std::int64_t ms, bool bad) {
   }
 }
 
-void SloHistory::rotate_fine(std::int64_t to) {
-  if (to - fine_cur_ >= static_cast<std::int64_t>(kFineCount)) {
-    fine_bad_.fill(0);
-    fine_measured_.fill(0);
-    for (Window& w : windows_) {
-      if (!w.coarse) w.sum = {};
-    }
-    fine_cur_ = to;
-    return;
-  }
-  while (fine_cur_ < to) {
-    ++fine_cur_;
-    for (Window& w : windows_) {  // the bucket that leaves each window
-      if (w.coarse) continue;
-      const std::size_t s = slot(fine_cur_ - w.buckets, kFineCount);
-      w.sum.bad -= fine_bad_[s];
-      w.sum.measured -= fine_measured_[s];
-    }
-    const std::size_t s = slot(fine_cur_, kFineCount);
-    fine_bad_[s] = 0;
-    fine_measured_[s] = 0;
-  }
-}
+void SloHistory::rotate_fine(std::int64_t to) { rotate_ring(windows_, false, fine_cur_, fine_bad_, fine_measured_, to); }
 
 void SloHistory::rotate_coarse(std::int64_t to) {
-  if (to - coarse_cur_ >= static_cast<std::int64_t>(kCoarseCount)) {
-    coarse_bad_.fill(0);
-    coarse_measured_.fill(0);
-    for (Window& w : windows_) {
-      if (w.coarse) w.sum = {};
-    }
-    coarse_cur_ = to;
-    return;
-  }
-  while (coarse_cur_ < to) {
-    ++coarse_cur_;
-    for (Window& w : windows_) {
-      if (!w.coarse) continue;
-      const std::size_t s = slot(coarse_cur_ - w.buckets, kCoarseCount);
-      w.sum.bad -= coarse_bad_[s];
-      w.sum.measured -= coarse_measured_[s];
-    }
-    const std::size_t s = slot(coarse_cur_, kCoarseCount);
-    coarse_bad_[s] = 0;
-    coarse_measured_[s] = 0;
-  }
+  rotate_ring(windows_, true, coarse_cur_, coarse_bad_, coarse_measured_, to);
 }
 
 void SloHistory::advance(TimePoint now) {
