@@ -14,18 +14,35 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     grain_ = std::min<std::chrono::nanoseconds>(
         kMaxSlotGrain, std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * kSlotBatch / per_second)));
   }
+  phase_.resize(m.signals.size());
+  start_ = start;
+  // Rounded up to the grain, so probes start in batches; at most `limit`.
+  const auto on_grain = [this](std::chrono::nanoseconds t, std::chrono::nanoseconds limit) {
+    if (limit <= grain_ || grain_ <= std::chrono::milliseconds(1)) return t;
+    return std::min<std::chrono::nanoseconds>(t - t % grain_ + grain_, limit);
+  };
   for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
     const model::Signal& sig = m.signals[s];
-    interval_[s] = std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval);
-    const auto key = m.signal_key(s);
+    interval_[s] = std::max<std::chrono::nanoseconds>(std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval), std::chrono::milliseconds(1));
+    const std::uint64_t hash = model::stable_hash(m.signal_key(s));
+    const auto phase = std::chrono::nanoseconds(static_cast<std::int64_t>(hash % static_cast<std::uint64_t>(interval_[s].count())));
     const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], kFirstRoundSpread);
-    auto offset =
-        std::chrono::nanoseconds(static_cast<std::int64_t>(model::stable_hash(key) % static_cast<std::uint64_t>(spread.count())));
-    if (spread > grain_ && grain_ > std::chrono::milliseconds(1)) {  // probes start in batches, in (0, spread]
-      offset = std::min<std::chrono::nanoseconds>(offset - offset % grain_ + grain_, spread);
-    }
-    queue_.push({start + offset, s});
+    const auto first = on_grain(phase % spread, spread);
+    phase_[s] = first + (phase - phase % spread);  // the first run plus whole spreads
+    queue_.push({start + first, s});
   }
+}
+
+SteadyTime Scheduler::next_slot(model::SignalIndex s, SteadyTime t) const {
+  const SteadyTime base = start_ + phase_[s];
+  if (t < base) return base;
+  return base + ((t - base) / interval_[s] + 1) * interval_[s];
+}
+
+std::int64_t Scheduler::slots_in(model::SignalIndex s, SteadyTime from, SteadyTime to) const {
+  const SteadyTime base = start_ + phase_[s];
+  const auto upto = [&](SteadyTime t) -> std::int64_t { return t < base ? 0 : (t - base) / interval_[s] + 1; };
+  return upto(to) - upto(from);
 }
 
 std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
@@ -38,11 +55,8 @@ std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
   while (!queue_.empty() && queue_.top().at <= now) {
     const Entry e = queue_.top();
     queue_.pop();
-    // The next slot strictly after now: start + offset + k * interval.
-    const auto late = now - e.at;
-    const auto periods = late / interval_[e.signal] + 1;
-    queue_.push({e.at + periods * interval_[e.signal], e.signal});
-    skipped_ += static_cast<std::uint64_t>(periods - 1);  // slots that passed unrun
+    queue_.push({next_slot(e.signal, now), e.signal});
+    skipped_ += static_cast<std::uint64_t>(slots_in(e.signal, e.at, now));  // slots that passed unrun
     if (in_flight_[e.signal]) {
       ++skipped_;
       continue;

@@ -1,10 +1,14 @@
 #pragma once
 
 // When each signal runs: a pure next-due queue over steady time (no clock inside; the
-// caller passes `now`). Signal i runs at start + offset_i + k * interval_i, where
-// offset_i = hash("component/signal") % min(interval_i, 10s), rounded up to the grain, spreads a model's probes
-// evenly and the same way on every start (no thundering herd), while every signal still
-// runs once within the first ten seconds (a 1h TLS check is not unknown for an hour). Slots are fixed, so lateness never
+// caller passes `now`). Signal i runs at start + phase_i + k * interval_i, where
+// phase_i = hash("component/signal") % interval_i, rounded up to the grain, spreads a
+// model's probes evenly over their whole interval and the same way on every start (no
+// thundering herd). Its first run comes sooner, at start + phase_i % min(interval_i, 10s),
+// so every signal runs once within the first ten seconds (a 1h TLS check is not unknown for
+// an hour) without packing each later minute into ten seconds (BENCHMARKS.md, issue 16:
+// 100,000 signals at 60 s). A phase past ten seconds is that first run plus whole tens of
+// seconds, so the first two runs are at least ten seconds apart. Slots are fixed, so lateness never
 // accumulates into drift. A signal whose previous run is still in flight when it is due
 // again skips that slot (and the skip is counted): a hung probe never piles up runs.
 // Thread-safety: none; owned by one thread.
@@ -59,7 +63,13 @@ class Scheduler {
     model::SignalIndex signal;
     bool operator>(const Entry& o) const { return at > o.at || (at == o.at && signal > o.signal); }
   };
+  // The next slot of `s` strictly after `t`, and how many slots lie in (from, to].
+  SteadyTime next_slot(model::SignalIndex s, SteadyTime t) const;
+  std::int64_t slots_in(model::SignalIndex s, SteadyTime from, SteadyTime to) const;
+
   std::vector<std::chrono::nanoseconds> interval_;
+  std::vector<std::chrono::nanoseconds> phase_;  // slots: start_ + phase_ + k * interval_
+  SteadyTime start_{};
   std::vector<std::uint8_t> in_flight_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::uint64_t skipped_ = 0;

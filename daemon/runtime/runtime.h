@@ -101,6 +101,7 @@ class Runtime {
   std::condition_variable_any wake_;
   Inbox inbox_;  // guarded by mutex_
   engine::SteadyTime sleeping_until_ = engine::SteadyTime::min();  // guarded by mutex_: the runtime's wake-up
+  bool ready_seen_ = false;  // the engine was ready once (its first round done) since the last load
 
   std::atomic<std::shared_ptr<const engine::Snapshot>> snapshot_;
 };

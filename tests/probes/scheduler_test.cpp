@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <set>
 
 #include "probes/scheduler.h"
@@ -89,8 +90,63 @@ TEST_CASE("a long interval still runs its first probe within the first round", "
   auto m = many_signals(50, "1h");
   const SteadyTime t0{};
   Scheduler s(*m, t0);
-  CHECK(s.take_due(t0 + kFirstRoundSpread).size() == 50);
-  CHECK(s.next_due() >= t0 + 1h);
+  auto first = s.take_due(t0 + kFirstRoundSpread);
+  CHECK(first.size() == 50);
+  std::vector<SteadyTime> first_run(50);
+  for (const auto& d : first) {
+    first_run[d.signal] = d.slot;
+    s.finished(d.signal);
+  }
+  // Their later runs are spread over the whole hour, one hour apart, never within ten
+  // seconds of the first run.
+  std::vector<SteadyTime> second(50), third(50);
+  for (auto t = t0 + kFirstRoundSpread; t <= t0 + 2h + 20s; t += 1s) {
+    for (const auto& d : s.take_due(t)) {
+      (second[d.signal] == SteadyTime{} ? second : third)[d.signal] = d.slot;
+      s.finished(d.signal);
+    }
+  }
+  for (std::size_t i = 0; i < 50; ++i) {
+    INFO("signal " << i);
+    CHECK(second[i] - first_run[i] >= kFirstRoundSpread);
+    CHECK(third[i] - second[i] == 1h);
+  }
+  CHECK(*std::max_element(second.begin(), second.end()) - t0 > 30min);  // not all in the first minutes
+  CHECK(s.skipped() == 0);
+}
+
+TEST_CASE("after the first round a long interval's probes spread over all of it", "[probes][scheduler]") {
+  // 6,000 signals at 60 s: the first round takes ten seconds, but from then on every
+  // second of the minute takes about a sixtieth, not a tenth (100,000 at 60 s were 10,000
+  // a second in ten-second bursts).
+  auto m = many_signals(6000, "60s");
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  std::vector<SteadyTime> first_run(6000);
+  std::size_t first_round = 0;
+  for (auto t = t0; t <= t0 + kFirstRoundSpread; t += 100ms) {
+    for (const auto& d : s.take_due(t)) {
+      first_run[d.signal] = d.slot;
+      ++first_round;
+      s.finished(d.signal);
+    }
+  }
+  CHECK(first_round == 6000);
+  std::vector<int> runs(6000, 0);
+  for (int sec = 11; sec <= 190; ++sec) {  // three minutes after the first round
+    const auto due = s.take_due(t0 + sec * 1s);
+    INFO("second " << sec);
+    CHECK(due.size() > 60);
+    CHECK(due.size() < 140);
+    for (const auto& d : due) {
+      CHECK(d.slot - first_run[d.signal] >= kFirstRoundSpread);
+      ++runs[d.signal];
+      s.finished(d.signal);
+    }
+  }
+  CHECK(*std::min_element(runs.begin(), runs.end()) == 3);  // once a minute, each of them
+  CHECK(*std::max_element(runs.begin(), runs.end()) == 3);
+  CHECK(s.skipped() == 0);
 }
 
 TEST_CASE("probes start in batches on the slot grain, without lag", "[probes][scheduler]") {
