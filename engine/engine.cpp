@@ -46,7 +46,7 @@ void Engine::schedule(Now now) {
   anchor_heartbeats(now);
   Duration max_timeout{0};
   for (const Signal& s : model_->signals) max_timeout = std::max(max_timeout, s.timeout);
-  first_round_deadline_ = now.steady + probes::kFirstRoundSpread + max_timeout;
+  first_round_deadline_ = now.steady + std::max<std::chrono::nanoseconds>(probes::kFirstRoundSpread, scheduler_.first_round()) + max_timeout;
   has_run_.assign(model_->signals.size(), 0);
   for (SignalIndex s = 0; s < model_->signals.size(); ++s) {
     if (state_.signals[s].last_result != TimePoint{}) has_run_[s] = 1;

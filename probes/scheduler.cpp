@@ -21,12 +21,15 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     if (limit <= grain_ || grain_ <= std::chrono::milliseconds(1)) return t;
     return std::min<std::chrono::nanoseconds>(t - t % grain_ + grain_, limit);
   };
+  const auto first_round = std::max<std::chrono::nanoseconds>(
+      kFirstRoundSpread, std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * static_cast<double>(m.signals.size()) / kFirstRoundRate)));
   for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
     const model::Signal& sig = m.signals[s];
     interval_[s] = std::max<std::chrono::nanoseconds>(std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval), std::chrono::milliseconds(1));
     const std::uint64_t hash = model::stable_hash(m.signal_key(s));
     const auto phase = std::chrono::nanoseconds(static_cast<std::int64_t>(hash % static_cast<std::uint64_t>(interval_[s].count())));
-    const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], kFirstRoundSpread);
+    const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], first_round);
+    first_round_ = std::max(first_round_, spread);
     const auto first = on_grain(phase % spread, spread);
     phase_[s] = first + (phase - phase % spread);  // the first run plus whole spreads
     queue_.push({start + first, s});

@@ -4,7 +4,8 @@
 // caller passes `now`). Signal i runs at start + phase_i + k * interval_i, where
 // phase_i = hash("component/signal") % interval_i, rounded up to the grain, spreads a
 // model's probes evenly over their whole interval and the same way on every start (no
-// thundering herd). Its first run comes sooner, at start + phase_i % min(interval_i, 10s),
+// thundering herd). Its first run comes sooner, at start + phase_i % min(interval_i, 10s)
+// (a longer first round for a huge model: kFirstRoundRate),
 // so every signal runs once within the first ten seconds (a 1h TLS check is not unknown for
 // an hour) without packing each later minute into ten seconds (BENCHMARKS.md, issue 16:
 // 100,000 signals at 60 s). A phase past ten seconds is that first run plus whole tens of
@@ -25,6 +26,11 @@ namespace greenlight::probes {
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 inline constexpr std::chrono::seconds kFirstRoundSpread{10};
+// A model so large that its first round would start more probes a second than this gets a
+// longer first round (at most each signal's interval): 100,000 signals in ten seconds
+// were 10,000 connections a second, and against one server most of them timed out, so the
+// daemon started with 70,000 false reds (BENCHMARKS.md, issue 16).
+inline constexpr double kFirstRoundRate = 2000;
 // Offsets are whole multiples of a grain chosen so that about kSlotBatch probes share a
 // grain point (at most kMaxSlotGrain): they start together, in one step of the engine and
 // one hand-off to the event loop, instead of a wake-up of each thread per probe (at 100
@@ -55,6 +61,9 @@ class Scheduler {
   SteadyTime next_due() const;
   std::uint64_t skipped() const { return skipped_; }
   std::chrono::nanoseconds grain() const { return grain_; }
+  // Every signal's first run is due within this of the start: kFirstRoundSpread, longer
+  // for a model of more than kFirstRoundRate * 10 signals.
+  std::chrono::nanoseconds first_round() const { return first_round_; }
   bool in_flight(model::SignalIndex s) const { return in_flight_[s] != 0; }
 
  private:
@@ -73,7 +82,8 @@ class Scheduler {
   std::vector<std::uint8_t> in_flight_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::uint64_t skipped_ = 0;
-  std::chrono::nanoseconds grain_{0};  // offsets are multiples of it (0: none)
+  std::chrono::nanoseconds grain_{0};
+  std::chrono::nanoseconds first_round_{0};  // offsets are multiples of it (0: none)
   std::vector<model::SignalIndex> urgent_;  // run_now(), in order
 };
 

@@ -168,3 +168,22 @@ TEST_CASE("probes start in batches on the slot grain, without lag", "[probes][sc
   // Ten times the rate: a grain of 10 ms, the engine's tick.
   CHECK(Scheduler(*many_signals(1000, "1s"), t0).grain() == 10ms);
 }
+
+TEST_CASE("a huge model's first round starts at most kFirstRoundRate probes a second", "[probes][scheduler]") {
+  auto m = many_signals(30000, "60s");  // 3,000 a second in ten seconds: stretched to 15 s
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  CHECK(s.first_round() == 15s);
+  std::size_t total = 0;
+  for (int sec = 1; sec <= 15; ++sec) {
+    const auto due = s.take_due(t0 + sec * 1s);
+    INFO("second " << sec);
+    CHECK(due.size() < 1.15 * kFirstRoundRate);
+    total += due.size();
+    for (const auto& d : due) s.finished(d.signal);
+  }
+  CHECK(total == 30000);  // every signal once
+  // A small model keeps the ten seconds, or its interval when that is shorter.
+  CHECK(Scheduler(*many_signals(100, "60s"), t0).first_round() == kFirstRoundSpread);
+  CHECK(Scheduler(*many_signals(100, "2s"), t0).first_round() <= 2s);
+}
