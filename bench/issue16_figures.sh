@@ -5,7 +5,7 @@
 # BEFORE_BINARY (optional): the parent commit's Release build, measured side by side with
 # this one for the idle and 1,000 x 10 s figures. Needs the peers of ../shared/bench-peers
 # (nginx-light, prometheus, prometheus-blackbox-exporter, prometheus-alertmanager), gcc,
-# openssl, a Release build in build-release/. Ports 41xxx on 127.0.0.1. Takes ~35 min.
+# openssl, a Release build in build-release/. Ports 41xxx on 127.0.0.1. Takes ~40 min.
 set -euo pipefail
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 before=${2:-}
@@ -33,12 +33,15 @@ done
 log "http 1000 x 60 s (idle)"; $kinds http 1000 60 --window 120 "${both[@]}" >> "$out/kinds.jsonl"
 log "http 1000 x 10 s"; $kinds http 1000 10 --window 60 "${both[@]}" --floor 20000 >> "$out/kinds.jsonl"
 log "http 10000 x 10 s"; $kinds http 10000 10 --window 60 "${both[@]}" --floor 20000 >> "$out/kinds.jsonl"
+log "http 1000 x 10 s keepalive"; $kinds http 1000 10 --window 60 --bin "$bin" --keepalive >> "$out/kinds.jsonl"
 log "https 1000 x 10 s"; $kinds https 1000 10 --window 60 --bin "$bin" --floor 5000 >> "$out/kinds.jsonl"
 log "https 1000 x 10 s keepalive"; $kinds https 1000 10 --window 60 --bin "$bin" --keepalive >> "$out/kinds.jsonl"
 log "tcp 1000 x 10 s"; $kinds tcp 1000 10 --window 60 --bin "$bin" --floor 20000 >> "$out/kinds.jsonl"
 log "exec 100 x 10 s"; $kinds exec 100 10 --window 60 --bin "$bin" --floor 2000 >> "$out/kinds.jsonl"
 log "http 100000 x 60 s on one core"
 $kinds http 100000 60 --window 120 --warmup 75 --bin "$bin" --cpu 0 --no-metrics >> "$out/kinds.jsonl"
+[ -n "$before" ] && { log "http 100000 x 60 s on one core, the parent"
+  $kinds http 100000 60 --window 120 --warmup 75 --bin "$before" --cpu 0 --no-metrics >> "$out/kinds.jsonl"; }
 # Detection (W2): greenlight and Prometheus + Alertmanager, 10 flips each.
 export RESULTS=$out/w2.jsonl
 log "W2 sut"; (cd "$peers" && ./w2.sh sut 10 1)

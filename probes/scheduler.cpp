@@ -1,6 +1,7 @@
 #include "probes/scheduler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace greenlight::probes {
@@ -12,7 +13,7 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
   for (const model::Signal& sig : m.signals) per_second += 1000.0 / static_cast<double>(std::max<std::int64_t>(sig.interval.count(), 1));
   if (per_second > 0) {
     grain_ = std::min<std::chrono::nanoseconds>(
-        kMaxSlotGrain, std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * kSlotBatch / per_second)));
+        kMaxSlotGrain, std::chrono::milliseconds(std::llround(1e3 * kSlotBatch / per_second)));
   }
   phase_.resize(m.signals.size());
   start_ = start;
@@ -21,8 +22,11 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     if (limit <= grain_ || grain_ <= std::chrono::milliseconds(1)) return t;
     return std::min<std::chrono::nanoseconds>(t - t % grain_ + grain_, limit);
   };
-  const auto first_round = std::max<std::chrono::nanoseconds>(
+  auto first_round = std::max<std::chrono::nanoseconds>(
       kFirstRoundSpread, std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * static_cast<double>(m.signals.size()) / kFirstRoundRate)));
+  // A whole number of grains, so that the first run plus whole first rounds (the phase)
+  // stays on the grain.
+  if (grain_ > std::chrono::milliseconds(1)) first_round = std::max(grain_, first_round - first_round % grain_);
   for (model::SignalIndex s = 0; s < m.signals.size(); ++s) {
     const model::Signal& sig = m.signals[s];
     interval_[s] = std::max<std::chrono::nanoseconds>(std::chrono::duration_cast<std::chrono::nanoseconds>(sig.interval), std::chrono::milliseconds(1));

@@ -153,7 +153,7 @@ TEST_CASE("probes start in batches on the slot grain, without lag", "[probes][sc
   auto m = many_signals(1000, "10s");  // 100 probes/s: 10 a grain point at 100 ms
   const SteadyTime t0{};
   Scheduler s(*m, t0);
-  CHECK(s.grain() == kMaxSlotGrain);
+  CHECK(s.grain() == 100ms);
   std::set<SteadyTime::duration> points;
   for (int i = 0; i <= 1000; ++i) {  // the first round in 10 ms ticks
     for (const auto& d : s.take_due(t0 + i * 10ms)) {
@@ -186,4 +186,43 @@ TEST_CASE("a huge model's first round starts at most kFirstRoundRate probes a se
   // A small model keeps the ten seconds, or its interval when that is shorter.
   CHECK(Scheduler(*many_signals(100, "60s"), t0).first_round() == kFirstRoundSpread);
   CHECK(Scheduler(*many_signals(100, "2s"), t0).first_round() <= 2s);
+}
+
+TEST_CASE("an idle model's probes start in batches of about ten over the whole interval", "[probes][scheduler]") {
+  auto m = many_signals(1000, "60s");  // 17 probes a second
+  const SteadyTime t0{};
+  Scheduler s(*m, t0);
+  CHECK(s.grain() == 600ms);
+  std::set<SteadyTime> points;  // when the engine wakes to start probes in the second minute
+  std::size_t runs = 0;
+  for (auto t = t0; t < t0 + 120s; t += 10ms) {
+    for (const auto& d : s.take_due(t)) {
+      if (d.slot >= t0 + 60s) {
+        points.insert(d.slot);
+        ++runs;
+      }
+      s.finished(d.signal);
+    }
+  }
+  CHECK(runs == 1000);
+  CHECK(points.size() <= 100);  // one wake-up per ten probes, not one per one or two
+  CHECK(points.size() > 80);
+}
+
+TEST_CASE("every signal runs once a minute whatever the grain", "[probes][scheduler]") {
+  for (int n : {700, 1300, 1700, 2900, 333}) {
+    auto m = many_signals(n, "60s");
+    const SteadyTime t0{};
+    Scheduler s(*m, t0);
+    std::vector<int> runs(n, 0);
+    for (auto t = t0; t < t0 + 180s; t += 10ms) {
+      for (const auto& d : s.take_due(t)) {
+        if (d.slot >= t0 + 60s && d.slot < t0 + 120s) ++runs[d.signal];
+        s.finished(d.signal);
+      }
+    }
+    INFO("n " << n << " grain " << s.grain().count());
+    CHECK(std::count(runs.begin(), runs.end(), 1) == n);
+    CHECK(s.skipped() == 0);
+  }
 }
