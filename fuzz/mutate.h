@@ -1,0 +1,25 @@
+#pragma once
+
+// The replay driver's blind mutation mode (fuzz/mutate.cpp): not coverage-guided, a few
+// seconds of libFuzzer-like mutations of a corpus so that ./test.sh fuzzes without clang.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz.h"
+
+namespace greenlight::fuzz {
+
+struct MutateOptions {
+  double seconds = 3;
+  std::uint64_t seed = 1;
+  std::string dict;              // a libFuzzer dictionary file, or ""
+  unsigned hang_seconds = 20;    // an input running longer is a hang (its input is kept)
+};
+
+// Runs mutated `corpus` inputs through `entry` until `opt.seconds` have passed. Returns 0;
+// a crash or failed property kills the process after writing ./fuzz-crash-<target>-<hash>.
+int mutate(const char* target, Entry entry, const MutateOptions& opt, const std::vector<std::string>& corpus);
+
+}  // namespace greenlight::fuzz
