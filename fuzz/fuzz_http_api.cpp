@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -143,9 +144,16 @@ GREENLIGHT_FUZZ_TARGET(http_api) {
     // Our errors are {"error": ..., "status": N}: the body of anything but HEAD says so
     // (unless compressed, for an Accept-Encoding: gzip or br). The Alertmanager API
     // (/api/v2/) answers errors as Alertmanager does: a bare JSON string.
-    const std::string_view req = fuzz::text_of(data, size);
-    const std::string_view method = req.substr(0, req.find_first_of(" \t\r\n"));
-    const std::string_view target = req.substr(method.size() + 1 > req.size() ? req.size() : method.size() + 1);
+    // The request line's words as cpp-httplib splits them (blanks around them skipped).
+    std::string_view req = fuzz::text_of(data, size);
+    const auto next_word = [&req] {
+      req.remove_prefix(std::min(req.size(), req.find_first_not_of(" \t")));
+      const std::string_view word = req.substr(0, req.find_first_of(" \t\r\n"));
+      req.remove_prefix(word.size());
+      return word;
+    };
+    const std::string_view method = next_word();
+    const std::string_view target = next_word();
     const bool compressed = answer.substr(0, body).find("\r\nContent-Encoding:") != std::string::npos;
     const bool am_string = target.rfind("/api/v2/", 0) == 0 && answer.compare(body + 4, 1, "\"") == 0;
     if (method != "HEAD" && !compressed && !am_string && answer.find("\"error\"", body) == std::string::npos) {

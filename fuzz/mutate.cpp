@@ -23,8 +23,10 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fuzz/fuzz.h"
@@ -222,6 +224,18 @@ class Mutator {
 
 }  // namespace
 
+int run_one(Entry entry, std::string_view input) {
+  // A heap block of exactly the input's size (as libFuzzer does), so that ASan sees a read
+  // past its end: a std::string has a terminator and spare capacity there.
+  const std::unique_ptr<std::uint8_t[]> copy(new std::uint8_t[input.size()]);
+  if (!input.empty()) std::memcpy(copy.get(), input.data(), input.size());
+  g_data = copy.get();
+  g_size = input.size();
+  const int rc = entry(g_data, g_size);
+  g_data = nullptr;
+  return rc;
+}
+
 int mutate(const char* target, Entry entry, const MutateOptions& opt, const std::vector<std::string>& corpus) {
   std::vector<std::string> inputs = corpus;
   if (inputs.empty()) inputs.emplace_back();
@@ -235,24 +249,18 @@ int mutate(const char* target, Entry entry, const MutateOptions& opt, const std:
   install_death_handlers();
   // Every corpus input once first, as libFuzzer does (and a target's set-up, out of the time).
   for (const std::string& in : inputs) {
-    g_data = reinterpret_cast<const std::uint8_t*>(in.data());
-    g_size = in.size();
     ::alarm(opt.hang_seconds);
-    entry(g_data, g_size);
+    run_one(entry, in);
   }
   Mutator m(opt.seed, inputs, dict, std::max<std::size_t>(2 * longest, 4096));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opt.seconds);
   std::size_t runs = 0;
   do {
-    const std::string& in = m.next();
-    g_data = reinterpret_cast<const std::uint8_t*>(in.data());
-    g_size = in.size();
     if ((runs & 63) == 0) ::alarm(opt.hang_seconds);  // a hang dies by SIGALRM, its input saved
-    entry(g_data, g_size);
+    run_one(entry, m.next());
     ++runs;
   } while ((runs & 15) != 0 || std::chrono::steady_clock::now() < deadline);
   ::alarm(0);
-  g_data = nullptr;
   std::printf("%s: %zu corpus inputs and %zu mutated inputs ran, no crash\n", target, inputs.size(), runs);
   return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fuzz/fuzz.h"
@@ -17,6 +18,11 @@ struct MutateOptions {
   std::string dict;              // a libFuzzer dictionary file, or ""
   unsigned hang_seconds = 20;    // an input running longer is a hang (its input is kept)
 };
+
+// Runs `input` through `entry` from a heap block of exactly its size (a read past its end
+// is an ASan report); a crash meanwhile writes it to ./fuzz-crash-* once mutate() has set
+// the death handlers up.
+int run_one(Entry entry, std::string_view input);
 
 // Runs mutated `corpus` inputs through `entry` until `opt.seconds` have passed. Returns 0;
 // a crash or failed property kills the process after writing ./fuzz-crash-<target>-<hash>.

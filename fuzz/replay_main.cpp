@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   for (const fs::path& f : files) {
     const std::string bytes = read_all(f);
     std::fprintf(stderr, "%s\n", f.c_str());  // the last name printed is the input of a crash
-    entry(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    greenlight::fuzz::run_one(entry, bytes);
   }
   std::printf("%s: %zu inputs ran\n", target, files.size());
   return 0;
