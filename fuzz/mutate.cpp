@@ -247,13 +247,13 @@ int mutate(const char* target, Entry entry, const MutateOptions& opt, const std:
   std::fflush(stdout);
   g_target = target;
   install_death_handlers();
-  // Every corpus input once first, as libFuzzer does (and a target's set-up, out of the time).
+  // Every corpus input once first, as libFuzzer does, within the time (at least once).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opt.seconds);
   for (const std::string& in : inputs) {
     ::alarm(opt.hang_seconds);
     run_one(entry, in);
   }
   Mutator m(opt.seed, inputs, dict, std::max<std::size_t>(2 * longest, 4096));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(opt.seconds);
   std::size_t runs = 0;
   do {
     if ((runs & 63) == 0) ::alarm(opt.hang_seconds);  // a hang dies by SIGALRM, its input saved

@@ -24,7 +24,8 @@ struct MutateOptions {
 // the death handlers up.
 int run_one(Entry entry, std::string_view input);
 
-// Runs mutated `corpus` inputs through `entry` until `opt.seconds` have passed. Returns 0;
+// Runs every `corpus` input, then mutated ones, through `entry` until `opt.seconds` have
+// passed (the corpus pass included, and complete however long it takes). Returns 0;
 // a crash or failed property kills the process after writing ./fuzz-crash-<target>-<hash>.
 int mutate(const char* target, Entry entry, const MutateOptions& opt, const std::vector<std::string>& corpus);
 
