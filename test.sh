@@ -24,10 +24,12 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir build-asan --output-on-failure -j "$jobs" 2>&1 | tee "$log" || status=1
 
 # Fuzzing: ctest above replayed every fuzz corpus (fuzz/corpus/, every crash ever found)
-# through the targets under gcc's sanitizers. Live fuzzing with clang and libFuzzer
-# (`fuzz/run.sh SECONDS [TARGET...]`, fuzz/README.md) is not run here: its clang build
-# and 5 s per target took 70 s of a fresh clone's 8-minute budget, which the merged tree
-# no longer has (BENCHMARKS.md, "./test.sh on a fresh clone").
+# through the targets under gcc's sanitizers (fuzz_replay_*), then mutated each corpus for
+# 3 s with a new seed (fuzz_mutate_*: a crash leaves build-asan/fuzz/fuzz-crash-<target>-*
+# and prints its seed). That is BLIND mutation, libFuzzer's mutations without its coverage
+# guidance: it only catches what lies a few mutations from the corpus. The real campaign
+# is libFuzzer with clang (`fuzz/run.sh SECONDS [TARGET...]`, fuzz/README.md), not run
+# here: its clang build alone costs 78 s of a fresh clone's 8-minute budget.
 
 # The closing line: "N passed, M failed".
 line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -n 1 || true)

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/user_regex.h"
+
 namespace greenlight::alerting {
 
 using model::Labels;
@@ -18,10 +20,8 @@ std::optional<LabelMatcher> LabelMatcher::make(std::string name, std::string val
   }
   LabelMatcher m{std::move(name), std::move(value), op, {}};
   if (op == Op::Regex || op == Op::NotRegex) {
-    try {
-      m.re = std::regex(m.value, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      error = "invalid regular expression \"" + m.value + "\": " + e.what();
+    if (const std::string problem = model::compile_user_regex(m.value, m.re); !problem.empty()) {
+      error = "invalid regular expression \"" + m.value + "\": " + problem;
       return std::nullopt;
     }
   }

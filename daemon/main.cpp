@@ -8,9 +8,11 @@
 #include "daemon/commands/demo.h"
 #include "daemon/commands/whatif.h"
 #include "daemon/runtime/run.h"
+#include "daemon/stores/memory.h"
 
 int main(int argc, char** argv) {
   using namespace greenlight::daemon;
+  keep_large_allocations_out_of_the_heap();  // RSS flat across compactions (daemon/stores/memory.h)
   CLI::App app{"greenlight: health-model monitoring daemon"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("greenlight ") + GREENLIGHT_VERSION);

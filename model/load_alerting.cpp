@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/load_sections.h"
+#include "model/user_regex.h"
 
 namespace greenlight::model {
 
@@ -159,10 +160,11 @@ std::optional<Route> load_route(LoadContext& ctx, const toml::node& n, const std
   if (auto v = r.string_table("match")) route.match = std::move(*v);
   if (auto v = r.string_table("match_re")) {
     for (const auto& [label, pattern] : *v) {
-      try {
-        route.match_re.push_back({label, pattern, std::regex("^(?:" + pattern + ")$")});
-      } catch (const std::regex_error& e) {
-        r.error(*r.node("match_re"), "match_re." + label + " is not a valid regular expression: " + e.what());
+      std::regex re;
+      if (const std::string error = compile_user_regex(pattern, re, "^(?:", ")$"); !error.empty()) {
+        r.error(*r.node("match_re"), "match_re." + label + " is not a valid regular expression: " + error);
+      } else {
+        route.match_re.push_back({label, pattern, std::move(re)});
       }
     }
   }

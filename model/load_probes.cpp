@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/load_sections.h"
+#include "model/user_regex.h"
 
 namespace greenlight::model {
 
@@ -140,11 +141,11 @@ HttpSpec load_http(LoadContext& ctx, TableReader& r) {
     }
   }
   if (auto v = r.string("expect_body")) {
-    try {
-      std::regex check(*v);
+    std::regex check;
+    if (const std::string error = compile_user_regex(*v, check); !error.empty()) {
+      r.error(*r.node("expect_body"), "expect_body is not a valid regular expression: " + error);
+    } else {
       h.expect_body = *v;
-    } catch (const std::regex_error& e) {
-      r.error(*r.node("expect_body"), "expect_body is not a valid regular expression: " + std::string(e.what()));
     }
   }
   if (auto v = r.string("ca_file")) h.ca_file = ctx.resolve(*v);

@@ -16,6 +16,11 @@ The fault schedule (scaled by the interval): every 40 intervals the next of data
 recommendations, pricing, payments, backup is injected for 15 intervals, then cleared;
 at least 10 s each way, so that a fault outlasts the demo route's group_wait (5 s) and
 pages (the first 200 ms soak, before this floor, paged nobody: BENCHMARKS.md).
+
+The warm-up (--warmup, a fraction of the run) must cover the filling of the event log's
+in-memory ring (the last 2,000 events): about 18 min at 200 ms, about 70 min at 1 s.
+`--recount CSV --warmup F` prints the summary again from a run's --csv with another
+warm-up.
 """
 import argparse
 import csv
@@ -57,7 +62,12 @@ def proc_sample(pid):
             elif line.startswith("Threads:"):
                 threads = int(line.split()[1])
     fds = len(os.listdir(f"/proc/{pid}/fd"))
-    return rss, fds, threads
+    anon = 0  # of the RSS, what malloc and the stacks hold (the rest is the mapped binary and libraries)
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Anonymous:"):
+                anon = int(line.split()[1])
+    return rss, fds, threads, anon
 
 
 def dir_sizes(d):
@@ -89,7 +99,13 @@ def main():
     ap.add_argument("--listen", default="127.0.0.1:9950")
     ap.add_argument("--port-offset", type=int, default=100)
     ap.add_argument("--csv", default="", help="write every sample here")
+    ap.add_argument("--recount", default="", help="only summarise this --csv of an earlier run")
     args = ap.parse_args()
+    if args.recount:
+        with open(args.recount) as f:
+            rows = [{k: float(v) if v else 0 for k, v in r.items()} for r in csv.DictReader(f)]
+        print(json.dumps(summarise(rows, args.warmup, {"csv": args.recount, "samples": len(rows)}), indent=2))
+        return
 
     step = seconds(args.interval)
     state = tempfile.mkdtemp(prefix="greenlight-soak-")
@@ -128,8 +144,8 @@ def main():
                     fault_on, fault_i = None, fault_i + 1
                     fault_at = now + max(25 * step, 10)
             if now >= next_sample:
-                rss, fds, threads = proc_sample(proc.pid)
-                rows.append({"t": round(now - start, 1), "rss_kib": rss, "fds": fds, "threads": threads,
+                rss, fds, threads, anon = proc_sample(proc.pid)
+                rows.append({"t": round(now - start, 1), "rss_kib": rss, "anon_kib": anon, "fds": fds, "threads": threads,
                              **{"bytes:" + k: v for k, v in dir_sizes(state).items()}})
                 next_sample += args.sample
             time.sleep(min(0.05, step / 4))
@@ -146,12 +162,18 @@ def main():
             w = csv.DictWriter(f, fieldnames=keys)
             w.writeheader()
             w.writerows(rows)
-    warm = int(len(rows) * args.warmup)
-    summary = {"duration_s": args.duration, "interval": args.interval, "samples": len(rows),
-               "faults_injected": injected, "warmup_samples": warm,
-               "pages": sum(1 for line in open(log.name) if line.startswith("demo: page")),
-               "growth_after_warmup_pct": {}, "first_after_warmup": {}, "last": {}, "max": {}}
-    for k in ["rss_kib", "fds", "threads"] + [k for k in keys if k.startswith("bytes:")]:
+    head = {"duration_s": args.duration, "interval": args.interval, "samples": len(rows),
+            "faults_injected": injected,
+            "pages": sum(1 for line in open(log.name) if line.startswith("demo: page"))}
+    print(json.dumps(summarise(rows, args.warmup, head), indent=2))
+    shutil.rmtree(state, ignore_errors=True)
+
+
+def summarise(rows, warmup, head):
+    keys = sorted({k for r in rows for k in r})
+    warm = int(len(rows) * warmup)
+    summary = dict(head, warmup_samples=warm, growth_after_warmup_pct={}, first_after_warmup={}, last={}, max={})
+    for k in ["rss_kib", "anon_kib", "fds", "threads"] + [k for k in keys if k.startswith("bytes:")]:
         series = [r.get(k, 0) for r in rows]
         if not series:
             continue
@@ -159,8 +181,7 @@ def main():
         summary["first_after_warmup"][k] = series[warm] if warm < len(series) else None
         summary["last"][k] = series[-1]
         summary["max"][k] = max(series)
-    print(json.dumps(summary, indent=2))
-    shutil.rmtree(state, ignore_errors=True)
+    return summary
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include "daemon/runtime/http_api.h"
 #include "daemon/runtime/http_replies.h"
 #include "dashboards/alertmanager_api.h"
+#include "model/user_regex.h"
 
 #ifndef GREENLIGHT_VERSION
 #define GREENLIGHT_VERSION "0.0.0"
@@ -51,11 +52,11 @@ std::string parse_alert_query(const httplib::Request& req, dashboards::AmAlertQu
     if (std::string error = parse_flag(req, name, *flag); !error.empty()) return error;
   }
   if (req.has_param("receiver") && !req.get_param_value("receiver").empty()) {
-    try {
-      q.receiver.emplace(req.get_param_value("receiver"));
-    } catch (const std::regex_error& e) {
-      return std::string("failed to parse receiver param: ") + e.what();
+    std::regex re;
+    if (std::string error = model::compile_user_regex(req.get_param_value("receiver"), re); !error.empty()) {
+      return "failed to parse receiver param: " + error;
     }
+    q.receiver = std::move(re);
   }
   return parse_filters(req, q.filter);
 }
