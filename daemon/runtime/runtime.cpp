@@ -1,12 +1,11 @@
 #include "daemon/runtime/runtime.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 
 #include "daemon/runtime/inventory_watch.h"
 #include "daemon/stores/config_file.h"
 #include "daemon/stores/files.h"
+#include "daemon/stores/memory.h"
 #include "daemon/stores/slo_store.h"
 #include "daemon/stores/state_store.h"
 #include "model/json_text.h"
@@ -44,15 +43,6 @@ std::string restore_slo(const std::string& state_dir, Log& log, model::TimePoint
   }
   return std::move(f.bytes);
 }
-
-namespace {
-// Gives the heap's free pages back to the kernel. Loading a model and its first round of
-// probes are the daemon's peaks (the TOML tree, every probe in flight at once); glibc keeps
-// what they freed, so without this the resident size stays at the peak for ever (100,000
-// signals: 473 MiB resident after the first round, 319 MiB after this; BENCHMARKS.md,
-// issue 16). Called after a load and once the first round is done, not on a hot path.
-void return_free_memory() { malloc_trim(0); }
-}  // namespace
 
 Runtime::Runtime(std::unique_ptr<engine::Engine> engine, std::string config_path, const model::Clock& clock,
                  Adapters io)

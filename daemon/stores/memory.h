@@ -15,4 +15,11 @@ namespace greenlight::daemon {
 // dynamic adjustment off. Call once at start; a no-op without glibc.
 void keep_large_allocations_out_of_the_heap();
 
+// Gives the heap's free pages back to the kernel. Loading a model and its first round of
+// probes are the daemon's peaks (the TOML tree, every probe in flight at once); what they
+// freed in the middle of the heap stays resident otherwise (100,000 signals: 473 MiB after
+// the first round, 348 MiB after this; BENCHMARKS.md, issue 16). The runtime calls it after
+// a load and once the first round is done, never on a hot path. A no-op without glibc.
+void return_free_memory();
+
 }  // namespace greenlight::daemon
