@@ -16,4 +16,10 @@ void keep_large_allocations_out_of_the_heap() {
 #endif
 }
 
+void give_back_free_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace greenlight::daemon

@@ -15,4 +15,10 @@ namespace greenlight::daemon {
 // dynamic adjustment off. Call once at start; a no-op without glibc.
 void keep_large_allocations_out_of_the_heap();
 
+// Gives the free memory inside malloc's arenas back to the system (glibc's malloc_trim).
+// A compaction of outbox.jsonl parses every line of it: thousands of small blocks, freed
+// after, but left resident in the arena between live ones (the soak: +10 MiB for good
+// after one compaction of a 2 MB outbox). Call after a compaction; a no-op without glibc.
+void give_back_free_memory();
+
 }  // namespace greenlight::daemon
