@@ -199,7 +199,7 @@ void Runtime::carry_out(Effects& fx, Now now) {
   if (fx.publish) publish(now);
   if (fx.reloaded || (!ready_seen_ && engine_->ready())) {
     ready_seen_ = engine_->ready();
-    return_free_memory();
+    give_back_free_memory();
   }
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "daemon/stores/files.h"
+#include "daemon/stores/memory.h"
 #include "dashboards/render.h"
 #include "model/json_text.h"
 #include "model/types.h"
@@ -66,6 +67,7 @@ void EventLog::rewrite_locked() {
   }
   write_file_atomically(path_, compact);  // creates state_dir if missing
   lines_in_file_ = events_.size();
+  give_back_free_memory();  // daemon/stores/memory.h
 }
 
 void EventLog::write_locked(const std::vector<Event>& events) {

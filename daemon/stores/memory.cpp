@@ -16,7 +16,7 @@ void keep_large_allocations_out_of_the_heap() {
 #endif
 }
 
-void return_free_memory() {
+void give_back_free_memory() {
 #if defined(__GLIBC__)
   malloc_trim(0);
 #endif

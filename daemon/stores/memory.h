@@ -15,11 +15,14 @@ namespace greenlight::daemon {
 // dynamic adjustment off. Call once at start; a no-op without glibc.
 void keep_large_allocations_out_of_the_heap();
 
-// Gives the heap's free pages back to the kernel. Loading a model and its first round of
-// probes are the daemon's peaks (the TOML tree, every probe in flight at once); what they
-// freed in the middle of the heap stays resident otherwise (100,000 signals: 473 MiB after
-// the first round, 348 MiB after this; BENCHMARKS.md, issue 16). The runtime calls it after
-// a load and once the first round is done, never on a hot path. A no-op without glibc.
-void return_free_memory();
+// Gives the free memory inside malloc's arenas back to the system (glibc's malloc_trim).
+// Called after the daemon's peaks, never on a hot path; a no-op without glibc:
+//   - a compaction of outbox.jsonl parses every line of it: thousands of small blocks,
+//     freed after, but left resident in the arena between live ones (the soak: +10 MiB for
+//     good after one compaction of a 2 MB outbox; BENCHMARKS.md, issue 18);
+//   - loading a model and its first round of probes (the TOML tree, every probe in flight
+//     at once): 100,000 signals were 473 MiB resident after the first round, 348 MiB after
+//     this (BENCHMARKS.md, issue 16).
+void give_back_free_memory();
 
 }  // namespace greenlight::daemon

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "daemon/stores/files.h"
+#include "daemon/stores/memory.h"
 #include "model/json_text.h"
 
 namespace greenlight::daemon {
@@ -115,6 +116,7 @@ void Outbox::maybe_compact_locked(std::size_t lines_written) {
   std::string compact;
   read_locked(compact);
   rewrite_locked(compact);
+  give_back_free_memory();  // the parse of every line, freed (daemon/stores/memory.h)
 }
 
 void Outbox::rewrite_locked(const std::string& compact) {
