@@ -13,6 +13,8 @@
 #include "probes/exposition.h"
 #include "net/http_client.h"
 #include "probes/probe.h"
+
+#include "model/user_regex.h"
 #include "probes/promql_answer.h"
 
 namespace greenlight::probes {
@@ -62,8 +64,17 @@ ProbeOutcome http_outcome(const model::HttpSpec& spec, const HttpResponse& res) 
     return o;
   }
   if (!spec.expect_body.empty()) {
+    // Compiled as the loader checked it (model/user_regex.h): the linear-time matcher. The
+    // default one recursed once per body character, and `ok.*` against a 200 KB answer
+    // overflowed the stack and killed the daemon.
+    std::regex re;
+    if (const std::string error = model::compile_user_regex(spec.expect_body, re); !error.empty()) {
+      o.ok = false;
+      o.message += ", body match failed: " + error;
+      return o;
+    }
     try {
-      if (!std::regex_search(res.body, std::regex(spec.expect_body))) {
+      if (!std::regex_search(res.body, re)) {
         o.ok = false;
         o.message += ", body does not match /" + spec.expect_body + "/";
       }

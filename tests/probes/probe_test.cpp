@@ -431,3 +431,19 @@ TEST_CASE("the blocking client gives a dripped body one deadline and caps a body
   CHECK(r.status == 200);
   CHECK(r.body == "{\"status\": \"ok\"}");
 }
+
+TEST_CASE("expect_body on a huge answer matches without overflowing the stack", "[probes][http]") {
+  // libstdc++'s default regex matcher recursed once per character: `ok.*` against 200 KB
+  // killed the daemon (SIGSEGV) on its first probe.
+  model::HttpSpec spec;
+  spec.url = "http://127.0.0.1:1/";
+  spec.expect_body = "ok.*";
+  net::HttpResponse res;
+  res.status = 200;
+  res.body = "ok" + std::string(256 << 10, 'x');  // ~40 KB overflowed 8 MiB of stack
+  CHECK(probes::http_outcome(spec, res).ok);
+  res.body = std::string(256 << 10, 'x');
+  const auto miss = probes::http_outcome(spec, res);
+  CHECK_FALSE(miss.ok);
+  CHECK(miss.message.find("body does not match /ok.*/") != std::string::npos);
+}
