@@ -15,8 +15,7 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     grain_ = std::min<std::chrono::nanoseconds>(
         kMaxSlotGrain, std::chrono::milliseconds(std::llround(1e3 * kSlotBatch / per_second)));
   }
-  phase_.resize(m.signals.size());
-  start_ = start;
+  first_slot_.resize(m.signals.size());
   // Rounded up to the grain, so probes start in batches; at most `limit`.
   const auto on_grain = [this](std::chrono::nanoseconds t, std::chrono::nanoseconds limit) {
     if (limit <= grain_ || grain_ <= std::chrono::milliseconds(1)) return t;
@@ -35,21 +34,13 @@ Scheduler::Scheduler(const model::Model& m, SteadyTime start) {
     const auto spread = std::min<std::chrono::nanoseconds>(interval_[s], first_round);
     first_round_ = std::max(first_round_, spread);
     const auto first = on_grain(phase % spread, spread);
-    phase_[s] = first + (phase - phase % spread);  // the first run plus whole spreads
+    first_slot_[s] = start + first + (phase - phase % spread);  // the first run plus whole spreads
     queue_.push({start + first, s});
   }
 }
 
-SteadyTime Scheduler::next_slot(model::SignalIndex s, SteadyTime t) const {
-  const SteadyTime base = start_ + phase_[s];
-  if (t < base) return base;
-  return base + ((t - base) / interval_[s] + 1) * interval_[s];
-}
-
-std::int64_t Scheduler::slots_in(model::SignalIndex s, SteadyTime from, SteadyTime to) const {
-  const SteadyTime base = start_ + phase_[s];
-  const auto upto = [&](SteadyTime t) -> std::int64_t { return t < base ? 0 : (t - base) / interval_[s] + 1; };
-  return upto(to) - upto(from);
+std::int64_t Scheduler::slots_until(model::SignalIndex s, SteadyTime t) const {
+  return t < first_slot_[s] ? 0 : (t - first_slot_[s]) / interval_[s] + 1;
 }
 
 std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
@@ -62,8 +53,10 @@ std::vector<Scheduler::Due> Scheduler::take_due(SteadyTime now) {
   while (!queue_.empty() && queue_.top().at <= now) {
     const Entry e = queue_.top();
     queue_.pop();
-    queue_.push({next_slot(e.signal, now), e.signal});
-    skipped_ += static_cast<std::uint64_t>(slots_in(e.signal, e.at, now));  // slots that passed unrun
+    // The next slot strictly after now, and the slots in (e.at, now] that passed unrun.
+    const std::int64_t passed = slots_until(e.signal, now);
+    queue_.push({first_slot_[e.signal] + passed * interval_[e.signal], e.signal});
+    skipped_ += static_cast<std::uint64_t>(passed - slots_until(e.signal, e.at));
     if (in_flight_[e.signal]) {
       ++skipped_;
       continue;

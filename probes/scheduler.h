@@ -73,13 +73,11 @@ class Scheduler {
     model::SignalIndex signal;
     bool operator>(const Entry& o) const { return at > o.at || (at == o.at && signal > o.signal); }
   };
-  // The next slot of `s` strictly after `t`, and how many slots lie in (from, to].
-  SteadyTime next_slot(model::SignalIndex s, SteadyTime t) const;
-  std::int64_t slots_in(model::SignalIndex s, SteadyTime from, SteadyTime to) const;
+  // How many of the slots of `s` are at or before `t`.
+  std::int64_t slots_until(model::SignalIndex s, SteadyTime t) const;
 
   std::vector<std::chrono::nanoseconds> interval_;
-  std::vector<std::chrono::nanoseconds> phase_;  // slots: start_ + phase_ + k * interval_
-  SteadyTime start_{};
+  std::vector<SteadyTime> first_slot_;  // slots: first_slot_ + k * interval_ (start + phase)
   std::vector<std::uint8_t> in_flight_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::uint64_t skipped_ = 0;
