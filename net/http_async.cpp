@@ -2,14 +2,18 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <map>
@@ -24,7 +28,6 @@ namespace http = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
-using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
@@ -32,18 +35,9 @@ constexpr std::size_t kIdlePerOrigin = 16;  // idle keep-alive connections kept 
 }  // namespace
 
 struct ClientCache::Idle {
-  std::map<std::string, std::vector<std::unique_ptr<PlainStream>>> plain;
+  std::map<std::string, std::vector<tcp::socket>> plain;  // by host|port
   std::map<std::string, std::vector<std::unique_ptr<TlsStream>>> tls;
   std::map<std::string, std::shared_ptr<ssl::context>> contexts;  // by CA file
-
-  template <class Stream>
-  std::map<std::string, std::vector<std::unique_ptr<Stream>>>& of() {
-    if constexpr (std::is_same_v<Stream, TlsStream>) {
-      return tls;
-    } else {
-      return plain;
-    }
-  }
 };
 
 ClientCache::ClientCache() : idle(std::make_unique<Idle>()) {}
@@ -125,20 +119,309 @@ std::string tls_error_text(const beast::error_code& ec, SSL* ssl) {
   return "TLS handshake failed (" + ec.message() + ")";
 }
 
-template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The request as sent, written once: the target with its query, Host, User-Agent,
+// Connection, the signal's headers (a name given again replaces the default, as Beast's
+// `set` did), Content-Type for a body, and Content-Length whenever there is a body or the
+// method is not one that goes without (a bodyless POST without it stalls some servers).
+// "" and `error` set when a header or the method would break the request's framing.
+std::string wire_request(const HttpRequest& req, const UrlParts& url, std::string& error) {
+  std::string target = url.target;
+  for (const auto& [k, v] : req.query) {
+    target += (target.find('?') == std::string::npos ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
+  }
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  auto set = [&fields](std::string_view name, std::string_view value) {
+    for (auto& f : fields) {
+      if (same_name(f.first, name)) {
+        f.second = value;
+        return;
+      }
+    }
+    fields.emplace_back(name, value);
+  };
+  const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]:" + url.port
+                                                                    : url.host + ":" + url.port;
+  set("Host", host);
+  set("User-Agent", "greenlight");
+  if (!req.keepalive) set("Connection", "close");
+  for (const auto& [k, v] : req.headers) {
+    if (same_name(k, "Content-Length") || same_name(k, "Transfer-Encoding")) continue;  // from the body
+    if (k.empty() || has_line_break(k) || has_line_break(v) || k.find(':') != std::string::npos) {
+      error = "header " + k + " is not a valid HTTP header";
+      return {};
+    }
+    set(k, v);
+  }
+  if (req.method.empty() || req.method.find_first_of(" \r\n") != std::string::npos) {
+    error = "method " + req.method + " is not a valid HTTP method";
+    return {};
+  }
+  const bool bodyless = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS" ||
+                        req.method == "TRACE" || req.method == "CONNECT";
+  const std::string length = std::to_string(req.body.size());
+  if (!req.body.empty()) {
+    bool typed = false;
+    for (const auto& f : fields) typed = typed || same_name(f.first, "Content-Type");
+    if (!typed) fields.emplace_back("Content-Type", "application/json");
+  }
+  if (!req.body.empty() || !bodyless) fields.emplace_back("Content-Length", length);
+  std::string out;
+  out.reserve(64 + target.size() + req.body.size() + 32 * fields.size());
+  out.append(req.method).append(" ").append(target).append(" HTTP/1.1\r\n");
+  for (const auto& [k, v] : fields) out.append(k).append(": ").append(v).append("\r\n");
+  out.append("\r\n").append(req.body);
+  return out;
+}
+
+std::string errno_text(int e) { return std::error_code(e, std::system_category()).message(); }
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Plain HTTP on a bare non-blocking socket, the probes' common case, kept to the system
+// calls the work needs: socket, connect, send, recv, close (and epoll's registration).
+// On loopback and on most LANs the handshake is done by the time connect() returns, so the
+// request goes out at once; otherwise the session waits until the socket is writable. The
+// response is read into a buffer and fed to Beast's parser. One timer is the deadline.
+class PlainSession : public std::enable_shared_from_this<PlainSession> {
  public:
-  Session(asio::io_context& ioc, ClientCache& cache, HttpRequest req, UrlParts url,
-          std::function<void(HttpResponse)> done)
-      : ioc_(ioc), cache_(cache), resolver_(ioc), req_(std::move(req)), url_(std::move(url)), done_(std::move(done)) {}
+  PlainSession(asio::io_context& ioc, ClientCache& cache, HttpRequest req, UrlParts url, std::string wire,
+               std::function<void(HttpResponse)> done)
+      : ioc_(ioc), cache_(cache), socket_(ioc), timer_(ioc), req_(std::move(req)), url_(std::move(url)),
+        wire_(std::move(wire)), done_(std::move(done)) {}
+
+  std::shared_ptr<PlainSession> self() { return shared_from_this(); }
+
+  void start() {
+    start_ = std::chrono::steady_clock::now();
+    timer_.expires_at(start_ + req_.timeout);
+    timer_.async_wait([s = self()](beast::error_code e) {
+      if (e || !s->done_) return;
+      s->timed_out_ = true;
+      beast::error_code ignored;
+      s->socket_.close(ignored);  // the operation waiting completes with operation_aborted
+      if (s->resolver_) s->resolver_->cancel();
+    });
+    if (req_.keepalive) {
+      key_ = url_.host + "|" + url_.port;
+      auto& pool = cache_.idle->plain[key_];
+      if (!pool.empty()) {
+        socket_ = std::move(pool.back());
+        pool.pop_back();
+        reused_ = connected_ = true;
+        return send();
+      }
+    }
+    open_connection();
+  }
+
+ private:
+  int fd() { return socket_.native_handle(); }
+
+  void open_connection() {
+    endpoints_.clear();
+    next_endpoint_ = 0;
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(url_.host, ec);
+    if (!ec) {  // an IP literal (the common case for probes): no resolver round trip
+      endpoints_.emplace_back(address, static_cast<unsigned short>(std::stoi(url_.port)));
+      return connect_next();
+    }
+    resolver_.emplace(ioc_);
+    resolver_->async_resolve(url_.host, url_.port, [s = self()](beast::error_code e, tcp::resolver::results_type r) {
+      if (s->timed_out_) return s->finish_timeout();
+      if (e) return s->finish("cannot resolve " + s->url_.host + ": " + e.message());
+      for (const auto& entry : r) s->endpoints_.push_back(entry.endpoint());
+      if (s->endpoints_.empty()) return s->finish("cannot resolve " + s->url_.host);
+      s->connect_next();
+    });
+  }
+
+  // The next address to try (a name may resolve to several, e.g. ::1 and 127.0.0.1).
+  void connect_next() {
+    const tcp::endpoint ep = endpoints_[next_endpoint_++];
+    beast::error_code ec;
+    if (socket_.is_open()) socket_.close(ec);
+    socket_.open(ep.protocol(), ec);
+    if (!ec) socket_.non_blocking(true, ec);
+    if (ec) return finish("cannot connect (" + ec.message() + ")");
+    if (::connect(fd(), ep.data(), static_cast<socklen_t>(ep.size())) != 0 && errno != EINPROGRESS) {
+      return connect_failed(errno);
+    }
+    send();
+  }
+
+  void connect_failed(int e) {
+    if (next_endpoint_ < endpoints_.size()) return connect_next();
+    finish("cannot connect (" + errno_text(e) + ")");
+  }
+
+  void send() {
+    while (sent_ < wire_.size()) {
+      const ssize_t n = ::send(fd(), wire_.data() + sent_, wire_.size() - sent_, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent_ += static_cast<std::size_t>(n);
+        connected_ = true;
+        continue;
+      }
+      const int e = errno;
+      if (n < 0 && e == EINTR) continue;
+      if (n < 0 && (e == EAGAIN || e == EWOULDBLOCK)) {
+        // Still connecting, or the send buffer is full: on when the socket is writable.
+        socket_.async_wait(tcp::socket::wait_write, [s = self()](beast::error_code w) {
+          if (s->timed_out_) return s->finish_timeout();
+          if (w) return s->finish("cannot connect (" + w.message() + ")");
+          if (!s->connected_) {
+            int err = 0;
+            socklen_t len = sizeof err;
+            if (::getsockopt(s->fd(), SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) return s->connect_failed(err);
+          }
+          s->send();
+        });
+        return;
+      }
+      if (!connected_) return connect_failed(e);
+      return retry_or_finish("sending the request failed (" + errno_text(e) + ")");
+    }
+    parser_.emplace();
+    parser_->body_limit(kMaxResponseBody);
+    if (req_.method == "HEAD") parser_->skip(true);  // a length, but no body follows
+    read();
+  }
+
+  void read() {
+    socket_.async_read_some(buffer_.prepare(kReadSize), [s = self()](beast::error_code e, std::size_t n) {
+      s->buffer_.commit(n);
+      s->received_ += n;
+      s->on_read(e);
+    });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (timed_out_) return finish_timeout();
+    if (!ec && !parse()) return;  // parse() finished the request
+    if (!ec) return read();
+    const bool in_header = !parser_->is_header_done();
+    if (ec == asio::error::eof) {
+      if (parser_->got_some()) {  // a body that ends with the connection
+        beast::error_code pec;
+        parser_->put_eof(pec);
+        if (!pec && parser_->is_done()) return complete();
+      }
+      ec = http::error::end_of_stream;
+    }
+    const std::string why = "reading the response failed (" + ec.message() + ")";
+    if (in_header && received_ == 0) return retry_or_finish(why);
+    finish(why);
+  }
+
+  // Feeds what arrived to the parser; false once the request is finished (complete or not).
+  bool parse() {
+    while (buffer_.size() > 0) {
+      // The header on its own first: Beast 1.74 skips the body limit when the header and
+      // the start of the body are parsed in one eager put.
+      parser_->eager(parser_->is_header_done());
+      beast::error_code pec;
+      const std::size_t used = parser_->put(buffer_.data(), pec);
+      buffer_.consume(used);
+      if (pec == http::error::need_more) break;
+      if (pec == http::error::body_limit) return finish(kResponseTooLarge), false;
+      if (pec) return finish("reading the response failed (" + pec.message() + ")"), false;
+      if (parser_->is_done()) return complete(), false;
+    }
+    return true;
+  }
+
+  void complete() {
+    HttpResponse r;
+    auto& res = parser_->get();
+    r.status = static_cast<int>(res.result_int());
+    if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after = std::string(it->value());
+    r.body = std::move(res.body());
+    r.seconds = seconds_since(start_);
+    if (req_.keepalive && res.keep_alive() && buffer_.size() == 0) {
+      auto& pool = cache_.idle->plain[key_];
+      if (pool.size() < kIdlePerOrigin) pool.push_back(std::move(socket_));
+    }
+    reply(std::move(r));
+  }
+
+  // A kept-alive connection the server closed meanwhile: once more on a fresh one.
+  void retry_or_finish(std::string error) {
+    if (!reused_ || std::chrono::steady_clock::now() >= timer_.expiry()) return finish(std::move(error));
+    reused_ = connected_ = false;
+    sent_ = received_ = 0;
+    buffer_.clear();
+    beast::error_code ignored;
+    socket_.close(ignored);
+    open_connection();
+  }
+
+  void finish_timeout() {
+    const std::string limit = model::format_duration(req_.timeout);
+    finish(connected_ ? "no complete response within " + limit : "connect timed out after " + limit);
+  }
+
+  void finish(std::string error) {
+    HttpResponse r;
+    r.error = std::move(error);
+    r.seconds = seconds_since(start_);
+    reply(std::move(r));
+  }
+
+  void reply(HttpResponse r) {
+    if (!done_) return;
+    timer_.cancel();
+    beast::error_code ignored;
+    if (socket_.is_open()) socket_.close(ignored);
+    auto done = std::move(done_);
+    done_ = nullptr;
+    done(std::move(r));
+  }
+
+  static constexpr std::size_t kReadSize = 16 * 1024;
+  asio::io_context& ioc_;
+  ClientCache& cache_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  std::optional<tcp::resolver> resolver_;
+  std::vector<tcp::endpoint> endpoints_;
+  std::size_t next_endpoint_ = 0;
+  beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  HttpRequest req_;
+  UrlParts url_;
+  std::string wire_;
+  std::function<void(HttpResponse)> done_;
+  std::string key_;
+  std::size_t sent_ = 0, received_ = 0;
+  bool reused_ = false, connected_ = false, timed_out_ = false;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// HTTPS: Beast's TLS stream (Asio SSL over OpenSSL), the same request bytes.
+class TlsSession : public std::enable_shared_from_this<TlsSession> {
+ public:
+  TlsSession(asio::io_context& ioc, ClientCache& cache, HttpRequest req, UrlParts url, std::string wire,
+             std::function<void(HttpResponse)> done)
+      : ioc_(ioc), cache_(cache), resolver_(ioc), req_(std::move(req)), url_(std::move(url)), wire_(std::move(wire)),
+        done_(std::move(done)) {}
 
   void start() {
     start_ = std::chrono::steady_clock::now();
     deadline_ = start_ + req_.timeout;
     key_ = url_.host + "|" + url_.port + "|" + req_.ca_file + "|" + (req_.tls_verify ? "v" : "n");
-    prepare_request();
     if (req_.keepalive) {
-      auto& pool = cache_.idle->template of<Stream>()[key_];
+      auto& pool = cache_.idle->tls[key_];
       if (!pool.empty()) {
         stream_ = std::move(pool.back());
         pool.pop_back();
@@ -151,45 +434,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
  private:
-  auto self() { return this->shared_from_this(); }
+  auto self() { return shared_from_this(); }
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(*stream_); }
 
-  void prepare_request() {
-    std::string target = url_.target;
-    for (const auto& [k, v] : req_.query) {
-      target += (target.find('?') == std::string::npos ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
-    }
-    request_.method_string(req_.method);
-    request_.target(target);
-    request_.version(11);
-    request_.set(http::field::host, url_.host.find(':') != std::string::npos ? "[" + url_.host + "]:" + url_.port
-                                                                              : url_.host + ":" + url_.port);
-    request_.set(http::field::user_agent, "greenlight");
-    if (!req_.keepalive) request_.set(http::field::connection, "close");
-    for (const auto& [k, v] : req_.headers) request_.set(k, v);
-    if (!req_.body.empty()) {
-      if (request_.find(http::field::content_type) == request_.end()) {
-        request_.set(http::field::content_type, "application/json");
-      }
-      request_.body() = req_.body;
-    }
-    request_.prepare_payload();
-  }
-
   void connect() {
-    if constexpr (std::is_same_v<Stream, TlsStream>) {
-      std::string error;
-      tls_ = cache_.tls_context(req_.ca_file, error);
-      if (!tls_) return finish(error);
-      stream_ = std::make_unique<Stream>(ioc_, *tls_);
-    } else {
-      stream_ = std::make_unique<Stream>(ioc_);
-    }
+    std::string error;
+    tls_ = cache_.tls_context(req_.ca_file, error);
+    if (!tls_) return finish(error);
+    stream_ = std::make_unique<TlsStream>(ioc_, *tls_);
     // One deadline for the whole request: tcp_stream's expiry is a point in time.
     tcp_layer().expires_at(deadline_);
     beast::error_code ec;
     const auto address = asio::ip::make_address(url_.host, ec);
-    if (!ec) {  // an IP literal (the common case for probes): no resolver round trip
+    if (!ec) {
       const auto port = static_cast<unsigned short>(std::stoi(url_.port));
       tcp_layer().async_connect(tcp::endpoint(address, port), [s = self()](beast::error_code e) { s->on_connect(e); });
       return;
@@ -205,29 +462,25 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (ec == beast::error::timeout) return finish("connect timed out after " + model::format_duration(req_.timeout));
       return finish("cannot connect (" + ec.message() + ")");
     }
-    if constexpr (std::is_same_v<Stream, TlsStream>) {
-      SSL* ssl = stream_->native_handle();
-      SSL_set_tlsext_host_name(ssl, url_.host.c_str());
-      if (req_.tls_verify) {
-        SSL_set1_host(ssl, url_.host.c_str());
-        SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
-      } else {
-        SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
-      }
-      stream_->async_handshake(ssl::stream_base::client, [s = self()](beast::error_code e) {
-        if (!e) return s->send();
-        if (e == beast::error::timeout) {
-          return s->finish("TLS handshake timed out after " + model::format_duration(s->req_.timeout));
-        }
-        s->finish(tls_error_text(e, s->stream_->native_handle()));
-      });
+    SSL* ssl = stream_->native_handle();
+    SSL_set_tlsext_host_name(ssl, url_.host.c_str());
+    if (req_.tls_verify) {
+      SSL_set1_host(ssl, url_.host.c_str());
+      SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
     } else {
-      send();
+      SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
     }
+    stream_->async_handshake(ssl::stream_base::client, [s = self()](beast::error_code e) {
+      if (!e) return s->send();
+      if (e == beast::error::timeout) {
+        return s->finish("TLS handshake timed out after " + model::format_duration(s->req_.timeout));
+      }
+      s->finish(tls_error_text(e, s->stream_->native_handle()));
+    });
   }
 
   void send() {
-    http::async_write(*stream_, request_, [s = self()](beast::error_code e, std::size_t) {
+    asio::async_write(*stream_, asio::buffer(wire_), [s = self()](beast::error_code e, std::size_t) {
       if (e) return s->retry_or_finish("sending the request failed (" + e.message() + ")");
       s->parser_.emplace();
       s->parser_->body_limit(kMaxResponseBody);
@@ -255,8 +508,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     r.status = static_cast<int>(res.result_int());
     if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after = std::string(it->value());
     r.body = std::move(res.body());
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    auto& pool = cache_.idle->template of<Stream>()[key_];
+    r.seconds = seconds_since(start_);
+    auto& pool = cache_.idle->tls[key_];
     if (req_.keepalive && res.keep_alive() && buffer_.size() == 0 && pool.size() < kIdlePerOrigin) {
       tcp_layer().expires_never();
       pool.push_back(std::move(stream_));
@@ -279,7 +532,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void finish(std::string error) {
     HttpResponse r;
     r.error = std::move(error);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    r.seconds = seconds_since(start_);
     reply(std::move(r));
   }
 
@@ -294,12 +547,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   ClientCache& cache_;
   tcp::resolver resolver_;
   std::shared_ptr<ssl::context> tls_;  // outlives stream_ (declared before it)
-  std::unique_ptr<Stream> stream_;
+  std::unique_ptr<TlsStream> stream_;
   beast::flat_buffer buffer_;
-  http::request<http::string_body> request_;
   std::optional<http::response_parser<http::string_body>> parser_;
   HttpRequest req_;
   UrlParts url_;
+  std::string wire_;
   std::function<void(HttpResponse)> done_;
   std::string key_;
   bool reused_ = false;
@@ -315,10 +568,17 @@ void async_http(asio::io_context& ioc, ClientCache& cache, HttpRequest req, std:
     r.error = "not an http:// or https:// URL";
     return done(std::move(r));
   }
+  std::string error;
+  std::string wire = wire_request(req, url, error);
+  if (!error.empty()) {
+    HttpResponse r;
+    r.error = std::move(error);
+    return done(std::move(r));
+  }
   if (url.tls) {
-    std::make_shared<Session<TlsStream>>(ioc, cache, std::move(req), std::move(url), std::move(done))->start();
+    std::make_shared<TlsSession>(ioc, cache, std::move(req), std::move(url), std::move(wire), std::move(done))->start();
   } else {
-    std::make_shared<Session<PlainStream>>(ioc, cache, std::move(req), std::move(url), std::move(done))->start();
+    std::make_shared<PlainSession>(ioc, cache, std::move(req), std::move(url), std::move(wire), std::move(done))->start();
   }
 }
 

@@ -280,3 +280,96 @@ TEST_CASE("a kept-alive connection the server closed is retried once on a fresh 
   CHECK(second[0].ok);
   CHECK(accepted == 2);
 }
+
+TEST_CASE("the plain HTTP client sends one well-formed request and reads every framing of an answer",
+          "[probes][loop][http]") {
+  // One raw connection per answer: records the request's bytes, sends `reply`, closes.
+  Silent server;
+  std::mutex m;
+  std::vector<std::string> requests;
+  const std::vector<std::string> replies = {
+      "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the connection closes",  // no length
+      "HTTP/1.1 200 OK\r\nContent-Length: 999\r\n\r\n",                             // HEAD: no body follows
+      "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",  // closed before its length
+  };
+  std::thread t([&] {
+    for (const std::string& reply : replies) {
+      const int c = accept(server.fd, nullptr, nullptr);
+      if (c < 0) return;
+      std::string got;
+      char buf[4096];
+      auto complete = [&got] {  // the header, and as many body bytes as Content-Length says
+        const auto end = got.find("\r\n\r\n");
+        if (end == std::string::npos) return false;
+        const auto cl = got.find("Content-Length: ");
+        return cl == std::string::npos || got.size() >= end + 4 + std::stoul(got.substr(cl + 16));
+      };
+      while (!complete()) {
+        const ssize_t k = read(c, buf, sizeof buf);
+        if (k <= 0) break;
+        got.append(buf, static_cast<std::size_t>(k));
+      }
+      {
+        std::lock_guard lock(m);
+        requests.push_back(got);
+      }
+      (void)!write(c, reply.data(), reply.size());
+      close(c);
+    }
+  });
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port);
+  probes::ProbeLoop loop;
+  auto one = [&](net::HttpRequest req) {
+    std::mutex dm;
+    std::condition_variable cv;
+    std::optional<net::HttpResponse> out;
+    loop.submit(std::move(req), [&](net::HttpResponse r) {
+      std::lock_guard lock(dm);
+      out = std::move(r);
+      cv.notify_all();
+    });
+    std::unique_lock lock(dm);
+    REQUIRE(cv.wait_for(lock, 10s, [&] { return out.has_value(); }));
+    return *out;
+  };
+  net::HttpRequest get;
+  get.url = base + "/a?x=1";
+  get.query = {{"q", "a b"}};
+  get.headers = {{"user-agent", "probe/1"}};
+  get.timeout = 2s;
+  auto r = one(get);
+  CHECK(r.status == 200);
+  CHECK(r.body == "until the connection closes");
+  net::HttpRequest head = get;
+  head.method = "HEAD";
+  r = one(head);
+  CHECK(r.status == 200);
+  CHECK(r.body.empty());
+  net::HttpRequest post;
+  post.method = "POST";
+  post.url = base + "/order";
+  post.body = "{}";
+  post.timeout = 2s;
+  r = one(post);
+  CHECK(r.status == 201);
+  CHECK(r.body == "abc");
+  r = one(get);
+  CHECK(r.status == 0);
+  CHECK(r.error.find("reading the response failed") != std::string::npos);
+  net::HttpRequest smuggled = get;  // never sent: it would split into two requests
+  smuggled.headers = {{"X-A", "1\r\nX-B: 2"}};
+  r = one(smuggled);
+  CHECK(r.status == 0);
+  CHECK(r.error == "header X-A is not a valid HTTP header");
+  shutdown(server.fd, SHUT_RDWR);
+  t.join();
+  REQUIRE(requests.size() == 4);
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(server.port) + "\r\n";
+  // A header given again replaces the default (one User-Agent); the query is encoded.
+  CHECK(requests[0] == "GET /a?x=1&q=a%20b HTTP/1.1\r\n" + host + "User-Agent: probe/1\r\nConnection: close\r\n\r\n");
+  CHECK(requests[1].rfind("HEAD /a?x=1&q=a%20b HTTP/1.1\r\n", 0) == 0);
+  CHECK(requests[2] == "POST /order HTTP/1.1\r\n" + host +
+                           "User-Agent: greenlight\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                           "Content-Length: 2\r\n\r\n{}");
+}
