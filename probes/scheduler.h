@@ -33,12 +33,12 @@ inline constexpr std::chrono::seconds kFirstRoundSpread{10};
 inline constexpr double kFirstRoundRate = 2000;
 // Offsets are whole multiples of a grain chosen so that about kSlotBatch probes share a
 // grain point (at most kMaxSlotGrain): they start together, in one step of the engine and
-// one hand-off to the event loop, instead of a wake-up of each thread per probe (at 100
-// probes/s that was most of a probe's CPU; BENCHMARKS.md, issue 16). Slots stay exact: no
-// lag is added, only the offsets are coarser; at 1,000 probes/s and more the grain is below
-// the engine's tick and changes nothing. At 1,000 signals x 60 s (17 probes/s) it is 600 ms:
-// capped at 100 ms, a minute had 600 wake-ups of two probes each and the idle cost doubled.
-inline constexpr double kSlotBatch = 10;
+// one hand-off to the event loop, instead of a wake-up of each thread per probe. Slots stay
+// exact: no lag is added, only the offsets are coarser. Each batch costs both threads a few
+// wake-ups; at 1,000 signals x 10 s a batch of 10 made a probe cost 86 us, 30 made it 60,
+// 100 made it 57 but started its last probe 5 ms late (BENCHMARKS.md, issue 16). At 1,000
+// signals x 60 s the grain is at its cap, 1 s.
+inline constexpr double kSlotBatch = 50;
 inline constexpr std::chrono::milliseconds kMaxSlotGrain{1000};
 
 class Scheduler {
