@@ -1,8 +1,10 @@
 #pragma once
 
-// The one HTTP(S) client of greenlight, on a Boost.Asio event loop (Beast for HTTP/1.1,
-// Asio SSL over OpenSSL for TLS): probes (http, prometheus, scrape), deliveries and actions
-// all go through it. Many requests in flight on one thread, no thread hand-off or blocking
+// The one HTTP(S) client of greenlight, on a Boost.Asio event loop: probes (http,
+// prometheus, scrape), deliveries and actions all go through it. Plain HTTP runs on a bare
+// non-blocking socket with the system calls its work needs (socket, connect, send, recv,
+// close); HTTPS on Beast's TLS stream (Asio SSL over OpenSSL). Both send the same request
+// bytes and read the answer with Beast's HTTP/1.1 parser. Many requests in flight on one thread, no thread hand-off or blocking
 // wait per request. One deadline per request (connect, TLS handshake, write and the whole
 // response; a server dripping its body byte by byte does not hold it longer), bodies
 // capped at kMaxResponseBody. The blocking net::http_request is this client on a private
