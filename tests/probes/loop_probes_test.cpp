@@ -362,6 +362,11 @@ TEST_CASE("the plain HTTP client sends one well-formed request and reads every f
   r = one(smuggled);
   CHECK(r.status == 0);
   CHECK(r.error == "header X-A is not a valid HTTP header");
+  net::HttpRequest wrapped = get;  // port 70000 is not 4464
+  wrapped.url = "http://127.0.0.1:70000/";
+  r = one(wrapped);
+  CHECK(r.status == 0);
+  CHECK(r.error == "not an http:// or https:// URL");
   shutdown(server.fd, SHUT_RDWR);
   t.join();
   REQUIRE(requests.size() == 4);
