@@ -190,6 +190,22 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+using Parser = http::response_parser<http::string_body>;
+
+// A parser for the answer to `req`: bodies capped at kMaxResponseBody, and none read after
+// a HEAD (its Content-Length is the GET's, and no body follows).
+void new_parser(std::optional<Parser>& p, const HttpRequest& req) {
+  p.emplace();
+  p->body_limit(kMaxResponseBody);
+  if (req.method == "HEAD") p->skip(true);
+}
+
+// A 1xx answer other than 101 (Switching Protocols) is interim: the real one follows.
+bool interim(const Parser& p) {
+  const unsigned status = p.get().result_int();
+  return status >= 100 && status < 200 && status != 101;
+}
+
 // Plain HTTP on a bare non-blocking socket, the probes' common case, kept to the system
 // calls the work needs: socket, connect, send, recv, close (and epoll's registration).
 // On loopback and on most LANs the handshake is done by the time connect() returns, so the
@@ -256,7 +272,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
     if (socket_.is_open()) socket_.close(ec);
     socket_.open(ep.protocol(), ec);
     if (!ec) socket_.non_blocking(true, ec);
-    if (ec) return finish("cannot connect (" + ec.message() + ")");
+    if (ec) return connect_failed(ec.value());  // e.g. no IPv6 here: the next address
     if (::connect(fd(), ep.data(), static_cast<socklen_t>(ep.size())) != 0 && errno != EINPROGRESS) {
       return connect_failed(errno);
     }
@@ -295,9 +311,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
       if (!connected_) return connect_failed(e);
       return retry_or_finish("sending the request failed (" + errno_text(e) + ")");
     }
-    parser_.emplace();
-    parser_->body_limit(kMaxResponseBody);
-    if (req_.method == "HEAD") parser_->skip(true);  // a length, but no body follows
+    new_parser(parser_, req_);
     read();
   }
 
@@ -339,6 +353,10 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
       if (pec == http::error::need_more) break;
       if (pec == http::error::body_limit) return finish(kResponseTooLarge), false;
       if (pec) return finish("reading the response failed (" + pec.message() + ")"), false;
+      if (parser_->is_done() && interim(*parser_)) {
+        new_parser(parser_, req_);  // 100 Continue, 103 Early Hints: the answer follows
+        continue;
+      }
       if (parser_->is_done()) return complete(), false;
     }
     return true;
@@ -351,7 +369,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
     if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after = std::string(it->value());
     r.body = std::move(res.body());
     r.seconds = seconds_since(start_);
-    if (req_.keepalive && res.keep_alive() && buffer_.size() == 0) {
+    if (req_.keepalive && parser_->keep_alive() && buffer_.size() == 0) {  // not a body read to its EOF
       auto& pool = cache_.idle->plain[key_];
       if (pool.size() < kIdlePerOrigin) pool.push_back(std::move(socket_));
     }
@@ -400,7 +418,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
   std::vector<tcp::endpoint> endpoints_;
   std::size_t next_endpoint_ = 0;
   beast::flat_buffer buffer_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  std::optional<Parser> parser_;
   HttpRequest req_;
   UrlParts url_;
   std::string wire_;
@@ -485,8 +503,7 @@ class TlsSession : public std::enable_shared_from_this<TlsSession> {
   void send() {
     asio::async_write(*stream_, asio::buffer(wire_), [s = self()](beast::error_code e, std::size_t) {
       if (e) return s->retry_or_finish("sending the request failed (" + e.message() + ")");
-      s->parser_.emplace();
-      s->parser_->body_limit(kMaxResponseBody);
+      new_parser(s->parser_, s->req_);
       // The header on its own first: Beast 1.74 skips the body limit when the header and
       // the start of the body arrive in one read of an eager parse (which async_read is).
       http::async_read_header(*s->stream_, s->buffer_, *s->parser_, [s](beast::error_code e2, std::size_t) {
@@ -513,7 +530,7 @@ class TlsSession : public std::enable_shared_from_this<TlsSession> {
     r.body = std::move(res.body());
     r.seconds = seconds_since(start_);
     auto& pool = cache_.idle->tls[key_];
-    if (req_.keepalive && res.keep_alive() && buffer_.size() == 0 && pool.size() < kIdlePerOrigin) {
+    if (req_.keepalive && parser_->keep_alive() && buffer_.size() == 0 && pool.size() < kIdlePerOrigin) {
       tcp_layer().expires_never();
       pool.push_back(std::move(stream_));
     } else {
@@ -552,7 +569,7 @@ class TlsSession : public std::enable_shared_from_this<TlsSession> {
   std::shared_ptr<ssl::context> tls_;  // outlives stream_ (declared before it)
   std::unique_ptr<TlsStream> stream_;
   beast::flat_buffer buffer_;
-  std::optional<http::response_parser<http::string_body>> parser_;
+  std::optional<Parser> parser_;
   HttpRequest req_;
   UrlParts url_;
   std::string wire_;

@@ -152,13 +152,18 @@ TEST_CASE("https and tls probes check the certificate: trusted, self-signed, exp
   auto tls = [](int port, const std::string& name, const std::string& ca) {
     return signal_of(model::TlsSpec{"127.0.0.1:" + std::to_string(port), name, ca}, 2s);
   };
+  model::HttpSpec head_spec;  // a Content-Length, and no body after it
+  head_spec.url = ok_url;
+  head_spec.ca_file = good + "/cert.pem";
+  head_spec.method = "HEAD";
+  const model::Signal head = signal_of(head_spec, 2s);
   probes::ProbeLoop loop;
   const auto o = run_all(
       loop, {https(ok_url, good + "/cert.pem"), https(ok_url, ""), https(ok_url, "", false),
              https("https://127.0.0.1:" + std::to_string(ok_server.port) + "/", good + "/cert.pem"),
              https(expired_url, old + "/cert.pem"), tls(ok_server.port, "localhost", good + "/cert.pem"),
              tls(ok_server.port, "other.example", good + "/cert.pem"), tls(expired_server.port, "localhost", old + "/cert.pem"),
-             https(ok_url, dir() + "/no-such-ca.pem")});
+             https(ok_url, dir() + "/no-such-ca.pem"), head});
   std::string all;
   for (const auto& x : o) all += x.message + "\n";
   INFO(all);
@@ -179,6 +184,8 @@ TEST_CASE("https and tls probes check the certificate: trusted, self-signed, exp
   CHECK(*o[7].value < -365);
   CHECK_FALSE(o[8].ok);
   CHECK(o[8].message.find("cannot load the CA certificates from") != std::string::npos);
+  CHECK(o[9].ok);  // HEAD over TLS: no body awaited
+  CHECK(o[9].message.rfind("HTTP 200 in ", 0) == 0);
 }
 
 TEST_CASE("a peer that never answers costs each probe one deadline", "[probes][loop][timeout]") {
@@ -292,6 +299,7 @@ TEST_CASE("the plain HTTP client sends one well-formed request and reads every f
       "HTTP/1.1 200 OK\r\nContent-Length: 999\r\n\r\n",                             // HEAD: no body follows
       "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
       "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",  // closed before its length
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",  // interim, then the answer
   };
   std::thread t([&] {
     for (const std::string& reply : replies) {
@@ -357,6 +365,9 @@ TEST_CASE("the plain HTTP client sends one well-formed request and reads every f
   r = one(get);
   CHECK(r.status == 0);
   CHECK(r.error.find("reading the response failed") != std::string::npos);
+  r = one(get);
+  CHECK(r.status == 200);
+  CHECK(r.body == "ok");
   net::HttpRequest smuggled = get;  // never sent: it would split into two requests
   smuggled.headers = {{"X-A", "1\r\nX-B: 2"}};
   r = one(smuggled);
@@ -369,7 +380,7 @@ TEST_CASE("the plain HTTP client sends one well-formed request and reads every f
   CHECK(r.error == "not an http:// or https:// URL");
   shutdown(server.fd, SHUT_RDWR);
   t.join();
-  REQUIRE(requests.size() == 4);
+  REQUIRE(requests.size() == 5);
   const std::string host = "Host: 127.0.0.1:" + std::to_string(server.port) + "\r\n";
   // A header given again replaces the default (one User-Agent); the query is encoded.
   CHECK(requests[0] == "GET /a?x=1&q=a%20b HTTP/1.1\r\n" + host + "User-Agent: probe/1\r\nConnection: close\r\n\r\n");
