@@ -206,6 +206,23 @@ bool interim(const Parser& p) {
   return status >= 100 && status < 200 && status != 101;
 }
 
+// The complete answer `p` read, for a request started at `start`; and a request that got none.
+HttpResponse answer(Parser& p, std::chrono::steady_clock::time_point start) {
+  HttpResponse r;
+  auto& res = p.get();
+  r.status = static_cast<int>(res.result_int());
+  if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after = std::string(it->value());
+  r.body = std::move(res.body());
+  r.seconds = seconds_since(start);
+  return r;
+}
+HttpResponse failed(std::string error, std::chrono::steady_clock::time_point start) {
+  HttpResponse r;
+  r.error = std::move(error);
+  r.seconds = seconds_since(start);
+  return r;
+}
+
 // Plain HTTP on a bare non-blocking socket, the probes' common case, kept to the system
 // calls the work needs: socket, connect, send, recv, close (and epoll's registration).
 // On loopback and on most LANs the handshake is done by the time connect() returns, so the
@@ -363,12 +380,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
   }
 
   void complete() {
-    HttpResponse r;
-    auto& res = parser_->get();
-    r.status = static_cast<int>(res.result_int());
-    if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after = std::string(it->value());
-    r.body = std::move(res.body());
-    r.seconds = seconds_since(start_);
+    HttpResponse r = answer(*parser_, start_);
     if (req_.keepalive && parser_->keep_alive() && buffer_.size() == 0) {  // not a body read to its EOF
       auto& pool = cache_.idle->plain[key_];
       if (pool.size() < kIdlePerOrigin) pool.push_back(std::move(socket_));
@@ -392,12 +404,7 @@ class PlainSession : public std::enable_shared_from_this<PlainSession> {
     finish(connected_ ? "no complete response within " + limit : "connect timed out after " + limit);
   }
 
-  void finish(std::string error) {
-    HttpResponse r;
-    r.error = std::move(error);
-    r.seconds = seconds_since(start_);
-    reply(std::move(r));
-  }
+  void finish(std::string error) { reply(failed(std::move(error), start_)); }
 
   void reply(HttpResponse r) {
     if (!done_) return;
@@ -523,12 +530,7 @@ class TlsSession : public std::enable_shared_from_this<TlsSession> {
       const std::string why = "reading the response failed (" + ec.message() + ")";
       return in_header ? retry_or_finish(why) : finish(why);
     }
-    HttpResponse r;
-    auto& res = parser_->get();
-    r.status = static_cast<int>(res.result_int());
-    if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after = std::string(it->value());
-    r.body = std::move(res.body());
-    r.seconds = seconds_since(start_);
+    HttpResponse r = answer(*parser_, start_);
     auto& pool = cache_.idle->tls[key_];
     if (req_.keepalive && parser_->keep_alive() && buffer_.size() == 0 && pool.size() < kIdlePerOrigin) {
       tcp_layer().expires_never();
@@ -549,12 +551,7 @@ class TlsSession : public std::enable_shared_from_this<TlsSession> {
     connect();
   }
 
-  void finish(std::string error) {
-    HttpResponse r;
-    r.error = std::move(error);
-    r.seconds = seconds_since(start_);
-    reply(std::move(r));
-  }
+  void finish(std::string error) { reply(failed(std::move(error), start_)); }
 
   void reply(HttpResponse r) {
     if (!done_) return;
